@@ -140,6 +140,8 @@ public final class RealBrokers implements AutoCloseable {
         props.put("spring.rabbitmq.password", "guest");
         props.put("camel.component.paho-mqtt5.broker-url", mqttUrl());
         props.put("oauth2.issuer.caravan.uri", oidcIssuer());
+        // --- flow listeners and dirs (one shared Spring context serves every @CaravanBootTest) ---
+        // --- end of flow listeners ---
         return props;
     }
 
