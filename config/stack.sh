@@ -8,6 +8,8 @@
 #   config/stack.sh start  [svc...]  svc: redis rabbitmq mosquitto oidc (default all); prints "<svc> <url>"
 #   config/stack.sh stop   [svc...]  clean stop (SIGTERM, then SIGKILL); idempotent
 #   config/stack.sh status [svc...]  "<svc> UP <url>" / "<svc> DOWN"; exit 0 all up, 3 otherwise
+#   config/stack.sh run [args...]    install + start all + build + the gateway with every flow (foreground)
+#   config/stack.sh test [args...]   install + `mvn -B verify` (the whole suite; .ci/run)
 #
 # Environment (defaults): CARAVAN_STACK_DIR=$HOME/.caravan/stack  CARAVAN_BIND=127.0.0.1
 #   CARAVAN_REDIS_PORT=6379  CARAVAN_AMQP_PORT=5672  CARAVAN_RABBIT_MGMT_PORT=15672
@@ -65,7 +67,7 @@ declare -A READY_TIMEOUT=([redis]=20 [rabbitmq]=60 [mosquitto]=20 [oidc]=60)
 
 die() { echo "stack.sh: $*" >&2; exit 1; }
 usage() {
-  echo "usage: $0 install | start [svc...] | stop [svc...] | status [svc...]   (svc: ${ALL_SVCS[*]})" >&2
+  echo "usage: $0 install | start [svc...] | stop [svc...] | status [svc...] | run [gateway args...] | test [mvn args...]   (svc: ${ALL_SVCS[*]})" >&2
   exit 2
 }
 
@@ -438,6 +440,26 @@ cmd_status() {
   return $rc
 }
 
+# ---------------------------------------------------------------- the README's two commands
+
+# (1) Everything locally: install, start the real brokers, build and run the gateway (all flows)
+# in the foreground with config/local/. Ctrl-C stops the gateway; `stack.sh stop` the brokers.
+cmd_run() {
+  cmd_install
+  cmd_start "${ALL_SVCS[@]}"
+  cd "$ROOT"
+  mvn -B -q -DskipTests package
+  exec java -jar "$ROOT"/target/caravan-*-exec.jar \
+    --spring.config.additional-location="optional:file:$ROOT/config/local/" "$@"
+}
+
+# (2) The whole test suite (.ci/run calls exactly this). Tests start their own brokers.
+cmd_test() {
+  cmd_install
+  cd "$ROOT"
+  exec mvn -B verify "$@"
+}
+
 # ---------------------------------------------------------------- main
 
 services() {
@@ -463,6 +485,8 @@ main() {
       mapfile -t svcs <<<"$list"
       "cmd_$cmd" "${svcs[@]}"
       ;;
+    run) cmd_run "$@" ;;
+    test) cmd_test "$@" ;;
     -h | --help | help) usage ;;
     *) usage ;;
   esac
