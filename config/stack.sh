@@ -443,14 +443,15 @@ cmd_status() {
 # ---------------------------------------------------------------- the README's two commands
 
 # (1) Everything locally: install, start the real brokers, build and run the gateway (all flows)
-# in the foreground with config/local/. Ctrl-C stops the gateway; `stack.sh stop` the brokers.
+# in the foreground with config/local/ (named explicitly: Boot would otherwise read every
+# ./config/*/application.properties, prod included, from the working dir). Ctrl-C stops the gateway; `stack.sh stop` the brokers.
 cmd_run() {
   cmd_install
   cmd_start "${ALL_SVCS[@]}"
   cd "$ROOT"
   mvn -B -q -DskipTests package
   exec java -jar "$ROOT"/target/caravan-*-exec.jar \
-    --spring.config.additional-location="optional:file:$ROOT/config/local/" "$@"
+    --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" "$@"
 }
 
 # (2) The whole test suite (.ci/run calls exactly this). Tests start their own brokers.
