@@ -16,9 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -93,20 +91,13 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         synchronized (connectLock) {
             if (client == null) {
                 final RedisClient c = RedisClient.create(uri);
+                // Reconnection is ours (see connected()): one log line per outage, no watchdog noise.
                 c.setOptions(ClientOptions.builder()
-                        .autoReconnect(true)
+                        .autoReconnect(false)
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(timeoutMillis)))
                         .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(timeoutMillis)).build())
                         .build());
-                c.addListener(new RedisConnectionStateListener() {
-                    @Override
-                    public void onRedisConnected(final RedisChannelHandler<?, ?> handler, final java.net.SocketAddress address) {
-                        if (handler == pubSub) {
-                            clearCache();
-                        }
-                    }
-                });
                 client = c;
             }
         }
@@ -432,11 +423,12 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     private StatefulRedisConnection<String, String> connected() {
         final StatefulRedisConnection<String, String> c = connection;
-        if (c != null && pubSub != null) {
+        final StatefulRedisPubSubConnection<String, String> p = pubSub;
+        if (c != null && p != null && c.isOpen() && p.isOpen()) {
             return c;
         }
         synchronized (connectLock) {
-            if (connection != null && pubSub != null) {
+            if (connection != null && pubSub != null && connection.isOpen() && pubSub.isOpen()) {
                 return connection;
             }
             if (client == null) {
@@ -447,7 +439,9 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
             }
             nextConnectAttempt = System.currentTimeMillis() + 1000;
             try {
-                if (pubSub == null) {
+                if (pubSub == null || !pubSub.isOpen()) {
+                    closeQuietly(pubSub);
+                    pubSub = null;
                     final StatefulRedisPubSubConnection<String, String> ps = client.connectPubSub();
                     ps.addListener(new RedisPubSubAdapter<>() {
                         @Override
@@ -457,9 +451,12 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
                     });
                     ps.sync().subscribe(CHANNEL);
                     pubSub = ps;
+                    // invalidations may have been missed while unsubscribed: start afresh
                     clearCache();
                 }
-                if (connection == null) {
+                if (connection == null || !connection.isOpen()) {
+                    closeQuietly(connection);
+                    connection = null;
                     connection = client.connect();
                 }
                 markUp();
