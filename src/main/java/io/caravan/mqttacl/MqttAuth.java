@@ -1,0 +1,128 @@
+package io.caravan.mqttacl;
+
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three questions Mosquitto's auth plugins ask, dialect-free: may this username/password
+ * connect, is this username a superuser, may it read/write/subscribe this topic. Every failure
+ * (unknown user, Redis down with nothing cached, a malformed stored value) is a denial.
+ */
+public final class MqttAuth {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttAuth.class);
+
+    private final Superusers superusers;
+    private final RedisRegistry registry;
+    private final AclPolicy policy;
+    private final ServiceTokenVerifier verifier;
+    private final String tokenPrefix;
+    private final String serviceScope;
+
+    public MqttAuth(final Superusers superusers, final RedisRegistry registry, final AclPolicy policy,
+            final ServiceTokenVerifier verifier, final String tokenPrefix, final String serviceScope) {
+        this.superusers = superusers;
+        this.registry = registry;
+        this.policy = policy;
+        this.verifier = verifier == null ? ServiceTokenVerifier.NONE : verifier;
+        this.tokenPrefix = tokenPrefix;
+        this.serviceScope = serviceScope;
+    }
+
+    /** CONNECT: username and password (clientid may be empty: the legacy plugin does not send it). */
+    public boolean authenticate(final String username, final String password, final String clientId) {
+        if (!MqttNames.isSafeUsername(username) || !isSafeClient(clientId) || password == null || password.isEmpty()) {
+            return false;
+        }
+        try {
+            if (superusers.isSuperuser(username)) {
+                return superusers.authenticate(username, password);
+            }
+            if (username.startsWith(tokenPrefix)) {
+                return registry.token(username).isPresent();
+            }
+            if (looksLikeJwt(password)) {
+                return authenticateService(username, password);
+            }
+            final Optional<Device> device = registry.device(username);
+            return device.isPresent() && device.get().hasSecret() && Secrets.verify(password, device.get().secretHash());
+        } catch (RuntimeException e) {
+            LOG.debug("auth of {} denied: {}", username, e.toString());
+            return false;
+        }
+    }
+
+    public boolean isSuperuser(final String username) {
+        return MqttNames.isSafeUsername(username) && superusers.isSuperuser(username);
+    }
+
+    public boolean acl(final String username, final String clientId, final String topic, final Access access) {
+        if (!MqttNames.isSafeUsername(username) || !isSafeClient(clientId)) {
+            return false;
+        }
+        try {
+            final Identity who = identify(username);
+            if (who == null) {
+                return false;
+            }
+            final Set<String> owned = who.kind() == Identity.Kind.USER ? registry.devicesOf(who.subject()) : Set.of();
+            return policy.allowed(who, clientId, topic, access, owned);
+        } catch (RuntimeException e) {
+            LOG.debug("acl of {} on {} denied: {}", username, topic, e.toString());
+            return false;
+        }
+    }
+
+    /** Who the username stands for, or null when nobody (unknown, expired, revoked). */
+    Identity identify(final String username) {
+        if (superusers.isSuperuser(username)) {
+            return Identity.superuser(username);
+        }
+        if (username.startsWith(tokenPrefix)) {
+            return registry.token(username).map(t -> Identity.user(username, t.subject())).orElse(null);
+        }
+        if (registry.device(username).isPresent()) {
+            return Identity.device(username);
+        }
+        if (registry.isServiceSession(username)) {
+            return Identity.service(username);
+        }
+        return null;
+    }
+
+    private boolean authenticateService(final String username, final String jwt) {
+        final Optional<ServiceTokenVerifier.Verified> verified = verifier.verify(jwt);
+        if (verified.isEmpty()) {
+            return false;
+        }
+        final ServiceTokenVerifier.Verified v = verified.get();
+        if (!username.equals(v.subject()) && !username.equals(v.clientId())) {
+            return false;
+        }
+        if (serviceScope != null && !serviceScope.isBlank() && !v.scopes().contains(serviceScope)) {
+            return false;
+        }
+        registry.rememberService(username, v.expiresAtMillis());
+        return true;
+    }
+
+    private static boolean isSafeClient(final String clientId) {
+        return clientId == null || MqttNames.LEGACY_NO_CLIENT_ID.equals(clientId) || MqttNames.isSafeClientId(clientId);
+    }
+
+    static boolean looksLikeJwt(final String password) {
+        if (!password.startsWith("eyJ")) {
+            return false;
+        }
+        int dots = 0;
+        for (int i = 0; i < password.length(); i++) {
+            if (password.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        return dots == 2;
+    }
+}

@@ -1,0 +1,507 @@
+package io.caravan.mqttacl;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.TransactionResult;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device registry in Redis (plain Java on Lettuce: runs under Spring Boot, Camel JBang and
+ * Camel K alike), with an in-memory cache in front of it.
+ * <p>
+ * Keys (all prefixed {@code mqtt-acl:}): {@code device:<id>} hash {secret, created};
+ * {@code device:<id>:owners} set of users; {@code user:<u>:devices} set of devices;
+ * {@code token:<sha256>} "subject\nexpiresAtMillis" with a TTL; {@code service:<u>} expiry with a TTL.
+ * Every write publishes what it changed on {@code mqtt-acl:invalidate}; each replica drops those
+ * cache entries, so a change is seen by the next callback everywhere. When the subscription
+ * (re)connects the whole cache is dropped, because messages may have been missed meanwhile.
+ * <p>
+ * Redis down: reads fall back to whatever is cached (even past its TTL); with nothing cached they
+ * throw {@link RegistryUnavailableException}. One WARN line per outage, one INFO line when it ends.
+ */
+public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
+
+    public static final String PREFIX = "mqtt-acl:";
+    public static final String CHANNEL = PREFIX + "invalidate";
+    private static final Logger LOG = LoggerFactory.getLogger(RedisRegistry.class);
+
+    private final RedisURI uri;
+    private final long cacheTtlMillis;
+    private final long timeoutMillis;
+    private final Map<String, Cached<Optional<Device>>> devices = new ConcurrentHashMap<>();
+    private final Map<String, Cached<Set<String>>> userDevices = new ConcurrentHashMap<>();
+    private final Map<String, Cached<Optional<Token>>> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Cached<Long>> services = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private final AtomicBoolean up = new AtomicBoolean(true);
+    private final Object connectLock = new Object();
+    private volatile long nextConnectAttempt;
+    private volatile RedisClient client;
+    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+    private volatile String lastError = "";
+
+    private record Cached<T>(T value, long loadedAt) {
+    }
+
+    /** A valid MQTT token: whose it is and until when. */
+    public record Token(String subject, long expiresAtMillis) {
+    }
+
+    /**
+     * @param redisUri        e.g. {@code redis://127.0.0.1:6379}
+     * @param cacheTtlSeconds safety net: entries are reloaded after this even without invalidation
+     * @param timeoutMillis   connect and command timeout (keep it short: the broker waits)
+     */
+    public RedisRegistry(final String redisUri, final long cacheTtlSeconds, final long timeoutMillis) {
+        this.uri = RedisURI.create(redisUri);
+        this.uri.setTimeout(Duration.ofMillis(timeoutMillis));
+        this.cacheTtlMillis = cacheTtlSeconds * 1000L;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** Creates the client and tries to connect; never fails when Redis is down (retried on use). */
+    public void start() {
+        synchronized (connectLock) {
+            if (client == null) {
+                final RedisClient c = RedisClient.create(uri);
+                // Reconnection is ours (see connected()): one log line per outage, no watchdog noise.
+                c.setOptions(ClientOptions.builder()
+                        .autoReconnect(false)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(timeoutMillis)))
+                        .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(timeoutMillis)).build())
+                        .build());
+                client = c;
+            }
+        }
+        try {
+            connected();
+        } catch (RegistryUnavailableException e) {
+            // logged once by markDown; connection is retried on the next use
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (connectLock) {
+            closeQuietly(pubSub);
+            closeQuietly(connection);
+            pubSub = null;
+            connection = null;
+            if (client != null) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                client = null;
+            }
+        }
+    }
+
+    private static void closeQuietly(final AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // shutting down
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ reads (cached)
+
+    public Optional<Device> device(final String id) {
+        return cached(devices, id, () -> loadDevice(id));
+    }
+
+    @Override
+    public Set<String> ownersOf(final String deviceId) {
+        return device(deviceId).map(Device::owners).orElse(Set.of());
+    }
+
+    @Override
+    public boolean owns(final String user, final String deviceId) {
+        return devicesOf(user).contains(deviceId);
+    }
+
+    @Override
+    public Set<String> devicesOf(final String user) {
+        return cached(userDevices, user, () -> Set.copyOf(await(commands().smembers(userKey(user)))));
+    }
+
+    /** The token's owner while it is valid. */
+    public Optional<Token> token(final String token) {
+        final String key = Secrets.tokenKey(token);
+        final Optional<Token> found = cached(tokens, key, () -> loadToken(key));
+        return found.filter(t -> t.expiresAtMillis() > System.currentTimeMillis());
+    }
+
+    /** Whether {@code username} authenticated as a service with a token that has not expired yet. */
+    public boolean isServiceSession(final String username) {
+        final long until = cached(services, username, () -> {
+            final String v = await(commands().get(PREFIX + "service:" + username));
+            return v == null ? 0L : Long.parseLong(v);
+        });
+        return until > System.currentTimeMillis();
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /** Registers a device; returns its new secret (shown once), or null for a certificate-only device. */
+    public String register(final String id, final boolean withSecret, final Collection<String> owners) {
+        final String secret = withSecret ? Secrets.generate() : null;
+        final List<String> invalidations = new ArrayList<>(List.of("device:" + id));
+        write(redis -> {
+            final String key = deviceKey(id);
+            redis.watch(key);
+            if (redis.exists(key) > 0) {
+                redis.unwatch();
+                throw new IllegalStateException("device " + id + " is already registered");
+            }
+            redis.multi();
+            redis.hset(key, Map.of("secret", secret == null ? "" : Secrets.hashGenerated(secret),
+                    "created", String.valueOf(System.currentTimeMillis())));
+            for (final String user : owners) {
+                redis.sadd(ownersKey(id), user);
+                redis.sadd(userKey(user), id);
+                invalidations.add("user:" + user);
+            }
+            final TransactionResult result = redis.exec();
+            if (result.wasDiscarded()) {
+                throw new IllegalStateException("device " + id + " is already registered");
+            }
+            return null;
+        });
+        publish(invalidations);
+        return secret;
+    }
+
+    /** Removes a device and its ownerships; false when it did not exist. */
+    public boolean unregister(final String id) {
+        final List<String> invalidations = new ArrayList<>(List.of("device:" + id));
+        final boolean existed = write(redis -> {
+            final Set<String> owners = redis.smembers(ownersKey(id));
+            redis.multi();
+            redis.del(deviceKey(id), ownersKey(id));
+            for (final String user : owners) {
+                redis.srem(userKey(user), id);
+                invalidations.add("user:" + user);
+            }
+            final TransactionResult result = redis.exec();
+            return ((Long) result.get(0)) > 0;
+        });
+        publish(invalidations);
+        return existed;
+    }
+
+    /** A new secret for an existing device (the old one stops working at once); empty when unknown. */
+    public Optional<String> rotateSecret(final String id) {
+        final String secret = Secrets.generate();
+        final boolean exists = write(redis -> {
+            if (redis.exists(deviceKey(id)) == 0) {
+                return false;
+            }
+            redis.hset(deviceKey(id), "secret", Secrets.hashGenerated(secret));
+            return true;
+        });
+        if (!exists) {
+            return Optional.empty();
+        }
+        publish(List.of("device:" + id));
+        return Optional.of(secret);
+    }
+
+    /** Adds or removes an owner; false when the device is unknown. */
+    public boolean setOwner(final String id, final String user, final boolean owner) {
+        final boolean exists = write(redis -> {
+            if (redis.exists(deviceKey(id)) == 0) {
+                return false;
+            }
+            redis.multi();
+            if (owner) {
+                redis.sadd(ownersKey(id), user);
+                redis.sadd(userKey(user), id);
+            } else {
+                redis.srem(ownersKey(id), user);
+                redis.srem(userKey(user), id);
+            }
+            redis.exec();
+            return true;
+        });
+        if (exists) {
+            publish(List.of("device:" + id, "user:" + user));
+        }
+        return exists;
+    }
+
+    /** A new MQTT token for {@code subject}, valid for {@code ttlSeconds}. */
+    public String issueToken(final String subject, final String prefix, final long ttlSeconds) {
+        final String token = prefix + Secrets.generate();
+        final long expires = System.currentTimeMillis() + ttlSeconds * 1000L;
+        final String key = Secrets.tokenKey(token);
+        write(redis -> redis.set(PREFIX + "token:" + key, subject + "\n" + expires, SetArgs.Builder.px(ttlSeconds * 1000L)));
+        publish(List.of("token:" + key)); // drops a cached "unknown token" answer on every replica
+        return token;
+    }
+
+    /** Revokes a token of {@code subject} (null: any owner); false when unknown or not theirs. */
+    public boolean revokeToken(final String token, final String subject) {
+        final String key = Secrets.tokenKey(token);
+        final boolean revoked = write(redis -> {
+            final String value = redis.get(PREFIX + "token:" + key);
+            if (value == null || subject != null && !value.startsWith(subject + "\n")) {
+                return false;
+            }
+            return redis.del(PREFIX + "token:" + key) > 0;
+        });
+        if (revoked) {
+            publish(List.of("token:" + key));
+        }
+        return revoked;
+    }
+
+    /** Remembers (for every replica) that {@code username} is a service until {@code expiresAtMillis}. */
+    public void rememberService(final String username, final long expiresAtMillis) {
+        final long ttl = expiresAtMillis - System.currentTimeMillis();
+        if (ttl <= 0) {
+            return;
+        }
+        write(redis -> redis.set(PREFIX + "service:" + username, String.valueOf(expiresAtMillis), SetArgs.Builder.px(ttl)));
+        services.put(username, new Cached<>(expiresAtMillis, System.currentTimeMillis()));
+        publish(List.of("service:" + username));
+    }
+
+    // ------------------------------------------------------------------ health
+
+    /** PINGs Redis (short timeout); true when it answered. */
+    public boolean ping() {
+        try {
+            return "PONG".equals(await(commands().ping()));
+        } catch (RegistryUnavailableException e) {
+            return false;
+        }
+    }
+
+    public boolean isUp() {
+        return up.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Drops every cached entry (also done when the invalidation subscription reconnects). */
+    public void clearCache() {
+        generation.incrementAndGet();
+        devices.clear();
+        userDevices.clear();
+        tokens.clear();
+        services.clear();
+    }
+
+    /** Applies one invalidation message ("device:d", "user:u", "token:h", "service:u", "all"). */
+    void invalidate(final String message) {
+        generation.incrementAndGet();
+        final int colon = message.indexOf(':');
+        final String kind = colon < 0 ? message : message.substring(0, colon);
+        final String key = colon < 0 ? "" : message.substring(colon + 1);
+        switch (kind) {
+            case "device" -> devices.remove(key);
+            case "user" -> userDevices.remove(key);
+            case "token" -> tokens.remove(key);
+            case "service" -> services.remove(key);
+            default -> clearCache();
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private <T> T cached(final Map<String, Cached<T>> cache, final String key, final Supplier<T> loader) {
+        final Cached<T> hit = cache.get(key);
+        final long now = System.currentTimeMillis();
+        if (hit != null && now - hit.loadedAt < cacheTtlMillis) {
+            return hit.value;
+        }
+        final long gen = generation.get();
+        try {
+            final T value = loader.get();
+            markUp();
+            if (generation.get() == gen) {
+                cache.put(key, new Cached<>(value, now));
+            }
+            return value;
+        } catch (RegistryUnavailableException e) {
+            if (hit != null) {
+                return hit.value; // stale but better than nothing; dropped on reconnect
+            }
+            throw e;
+        }
+    }
+
+    private Optional<Device> loadDevice(final String id) {
+        final RedisAsyncCommands<String, String> redis = commands();
+        final RedisFuture<Map<String, String>> hash = redis.hgetall(deviceKey(id));
+        final RedisFuture<Set<String>> owners = redis.smembers(ownersKey(id));
+        final Map<String, String> fields = await(hash);
+        final Set<String> who = await(owners);
+        if (fields == null || fields.isEmpty()) {
+            return Optional.empty();
+        }
+        final String secret = fields.getOrDefault("secret", "");
+        return Optional.of(new Device(id, secret.isEmpty() ? null : secret, who,
+                Long.parseLong(fields.getOrDefault("created", "0"))));
+    }
+
+    private Optional<Token> loadToken(final String key) {
+        final String value = await(commands().get(PREFIX + "token:" + key));
+        if (value == null) {
+            return Optional.empty();
+        }
+        final int nl = value.indexOf('\n');
+        return Optional.of(new Token(value.substring(0, nl), Long.parseLong(value.substring(nl + 1))));
+    }
+
+    private interface Write<T> {
+        T apply(RedisCommands<String, String> redis);
+    }
+
+    /** Writes go through one connection, serialised (MULTI/WATCH are per connection). */
+    private synchronized <T> T write(final Write<T> op) {
+        connected();
+        try {
+            final T result = op.apply(connection.sync());
+            markUp();
+            return result;
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw markDown(e);
+        }
+    }
+
+    private void publish(final List<String> messages) {
+        for (final String m : messages) {
+            invalidate(m);
+        }
+        try {
+            final RedisAsyncCommands<String, String> redis = commands();
+            for (final String m : messages) {
+                redis.publish(CHANNEL, m);
+            }
+        } catch (RegistryUnavailableException e) {
+            // the write itself succeeded; other replicas resync when their subscription reconnects
+        }
+    }
+
+    private RedisAsyncCommands<String, String> commands() {
+        return connected().async();
+    }
+
+    private StatefulRedisConnection<String, String> connected() {
+        final StatefulRedisConnection<String, String> c = connection;
+        final StatefulRedisPubSubConnection<String, String> p = pubSub;
+        if (c != null && p != null && c.isOpen() && p.isOpen()) {
+            return c;
+        }
+        synchronized (connectLock) {
+            if (connection != null && pubSub != null && connection.isOpen() && pubSub.isOpen()) {
+                return connection;
+            }
+            if (client == null) {
+                throw new RegistryUnavailableException("registry not started", null);
+            }
+            if (System.currentTimeMillis() < nextConnectAttempt) {
+                throw new RegistryUnavailableException("Redis unreachable: " + lastError, null);
+            }
+            nextConnectAttempt = System.currentTimeMillis() + 1000;
+            try {
+                if (pubSub == null || !pubSub.isOpen()) {
+                    closeQuietly(pubSub);
+                    pubSub = null;
+                    final StatefulRedisPubSubConnection<String, String> ps = client.connectPubSub();
+                    ps.addListener(new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(final String channel, final String message) {
+                            invalidate(message);
+                        }
+                    });
+                    ps.sync().subscribe(CHANNEL);
+                    pubSub = ps;
+                    // invalidations may have been missed while unsubscribed: start afresh
+                    clearCache();
+                }
+                if (connection == null || !connection.isOpen()) {
+                    closeQuietly(connection);
+                    connection = null;
+                    connection = client.connect();
+                }
+                markUp();
+                return connection;
+            } catch (RuntimeException e) {
+                throw markDown(e);
+            }
+        }
+    }
+
+    private <T> T await(final RedisFuture<T> future) {
+        try {
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw markDown(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw markDown(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    private RegistryUnavailableException markDown(final Throwable cause) {
+        lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        if (up.compareAndSet(true, false)) {
+            LOG.warn("Redis {} unreachable ({}); MQTT callbacks answer from cache or deny until it is back",
+                    uri.getHost() + ":" + uri.getPort(), lastError);
+        }
+        return cause instanceof RegistryUnavailableException r ? r : new RegistryUnavailableException("Redis unreachable: " + lastError, cause);
+    }
+
+    private void markUp() {
+        if (up.compareAndSet(false, true)) {
+            LOG.info("Redis {} reachable again", uri.getHost() + ":" + uri.getPort());
+        }
+    }
+
+    private static String deviceKey(final String id) {
+        return PREFIX + "device:" + id;
+    }
+
+    private static String ownersKey(final String id) {
+        return PREFIX + "device:" + id + ":owners";
+    }
+
+    private static String userKey(final String user) {
+        return PREFIX + "user:" + user + ":devices";
+    }
+}
