@@ -80,7 +80,7 @@ public record IssuerSettings(String id, String uri, Set<String> audiences, Set<J
             if (refreshAhead.isNegative() || outageWindow.isNegative()) {
                 throw new IllegalArgumentException("oauth2.issuer." + id + ": refresh-ahead and outage-window must not be negative");
             }
-            if (refreshAhead.plus(refreshTimeout()).compareTo(jwksTtl) >= 0) {
+            if (refreshAhead.plus(connectTimeout.plus(readTimeout).multipliedBy(2)).compareTo(jwksTtl) >= 0) {
                 throw new IllegalArgumentException("oauth2.issuer." + id + ": refresh-ahead + timeouts must be shorter than jwks-ttl");
             }
             if (refetchInterval.compareTo(jwksTtl) >= 0) {
