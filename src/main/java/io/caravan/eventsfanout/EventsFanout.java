@@ -1,0 +1,172 @@
+package io.caravan.eventsfanout;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the events of this instance's RabbitMQ queue to the WebSocket clients that may see them.
+ * The audience comes from the routing key ({@link RoutingKey}): a user's sockets, the sockets of a
+ * device's owners, or every socket. The envelope is built once per event and offered to each
+ * socket's {@link Outbox}; the caller (the AMQP consumer thread) never waits for a socket.
+ *
+ * <p>Plain Java: the connection index ({@link Connections}), the device ownership question and the
+ * socket lookup are handed in as functions, so this class is tested without Camel or a network.
+ */
+public final class EventsFanout {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventsFanout.class);
+
+    private final Connections connections;
+    private final Function<String, Set<String>> ownersOfDevice;
+    private final Function<String, FrameSink> sockets;
+    private final int capacity;
+    private final int window;
+    private final SlowClientPolicy policy;
+    private final Clock clock;
+    private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
+
+    private final LongAdder events = new LongAdder();
+    private final LongAdder unroutable = new LongAdder();
+    private final LongAdder frames = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder closedSlow = new LongAdder();
+
+    /**
+     * @param ownersOfDevice device id → its owners (may throw when the registry is unreachable)
+     * @param sockets        connection key → its socket, or null when it is not (or no longer) open here
+     */
+    public EventsFanout(final Connections connections, final Function<String, Set<String>> ownersOfDevice,
+            final Function<String, FrameSink> sockets, final int capacity, final int window, final SlowClientPolicy policy,
+            final Clock clock) {
+        this.connections = connections;
+        this.ownersOfDevice = ownersOfDevice;
+        this.sockets = sockets;
+        this.capacity = capacity;
+        this.window = window;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /**
+     * Fans one event out.
+     *
+     * @return the number of sockets it was offered to (0 for an unroutable key or an empty audience)
+     */
+    public int deliver(final String routingKey, final byte[] payload) {
+        events.increment();
+        final Optional<RoutingKey> key = RoutingKey.parse(routingKey);
+        if (key.isEmpty()) {
+            unroutable.increment();
+            LOG.debug("events-fanout: routing key '{}' names no audience; dropped", routingKey);
+            return 0;
+        }
+        final Set<String> audience = audience(key.get());
+        if (audience.isEmpty()) {
+            return 0;
+        }
+        final String frame = Envelope.of(key.get(), payload, clock.instant());
+        int offered = 0;
+        for (final String connectionKey : audience) {
+            if (send(connectionKey, frame)) {
+                offered++;
+            }
+        }
+        return offered;
+    }
+
+    /** The connection keys an event with this routing key goes to (a snapshot). */
+    public Set<String> audience(final RoutingKey key) {
+        switch (key.kind()) {
+            case USER:
+                return connections.connectionsOf(key.id());
+            case DEVICE: {
+                final Set<String> owners = ownersOfDevice.apply(key.id());
+                if (owners.isEmpty()) {
+                    return Set.of();
+                }
+                final Set<String> keys = new LinkedHashSet<>();
+                for (final String owner : owners) {
+                    keys.addAll(connections.connectionsOf(owner));
+                }
+                return keys;
+            }
+            case BROADCAST: {
+                final Set<String> keys = new LinkedHashSet<>();
+                for (final String subject : connections.subjects()) {
+                    keys.addAll(connections.connectionsOf(subject));
+                }
+                return keys;
+            }
+            default:
+                return Set.of();
+        }
+    }
+
+    /**
+     * Offers one frame to one socket of this instance (also used for the replies to a client's own
+     * messages).
+     *
+     * @return false when the socket is not open here (or was just closed by the slow-client policy)
+     */
+    public boolean send(final String connectionKey, final String frame) {
+        Outbox outbox = outboxes.get(connectionKey);
+        if (outbox != null && outbox.isClosed()) {
+            outboxes.remove(connectionKey, outbox);
+            outbox = null;
+        }
+        if (outbox == null) {
+            final FrameSink sink = sockets.apply(connectionKey);
+            if (sink == null || sink.isClosed()) {
+                return false;
+            }
+            outbox = outboxes.computeIfAbsent(connectionKey, k -> new Outbox(sink, capacity, window, policy));
+        }
+        final Outbox.Offer offer = outbox.offer(frame);
+        switch (offer) {
+            case QUEUED -> frames.increment();
+            case QUEUED_DROPPED_OLDEST -> {
+                frames.increment();
+                dropped.increment();
+            }
+            case CLOSED -> {
+                closedSlow.increment();
+                outboxes.remove(connectionKey, outbox);
+                LOG.info("events-fanout: closed a slow WebSocket client (1013): its buffer of {} events was full", capacity);
+                return false;
+            }
+            default -> throw new IllegalStateException(offer.name());
+        }
+        return true;
+    }
+
+    /** Drops the outboxes of sockets that closed or left the connection index; returns how many. */
+    public int sweep() {
+        int removed = 0;
+        for (final Map.Entry<String, Outbox> e : outboxes.entrySet()) {
+            if (e.getValue().isClosed() || !connections.isOpen(e.getKey())) {
+                if (outboxes.remove(e.getKey(), e.getValue())) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Outboxes currently held (one per socket that was sent something and is still open). */
+    public int outboxCount() {
+        return outboxes.size();
+    }
+
+    public FanoutStats stats() {
+        return new FanoutStats(events.sum(), unroutable.sum(), frames.sum(), dropped.sum(), closedSlow.sum(), outboxes.size());
+    }
+}
