@@ -14,7 +14,7 @@ public final class DeviceTopics {
      * with a valid id.
      */
     public static Optional<String> stateRoutingKey(final String mqttTopic) {
-        if (mqttTopic == null || !mqttTopic.startsWith("devices/") || !mqttTopic.endsWith("/state")) {
+        if (mqttTopic == null || mqttTopic.length() <= "devices//state".length() || !mqttTopic.startsWith("devices/") || !mqttTopic.endsWith("/state")) {
             return Optional.empty();
         }
         final String id = mqttTopic.substring("devices/".length(), mqttTopic.length() - "/state".length());
