@@ -144,8 +144,6 @@ public final class RealBrokers implements AutoCloseable {
         props.put("mqtt-acl.http.port", String.valueOf(FreePorts.next()));
         props.put("mqtt-acl.redis.uri", "redis://" + host() + ":" + redisPort);
         props.put("ws-ticket.ws.port", String.valueOf(FreePorts.next()));
-        props.put("events-fanout.rabbitmq.port", String.valueOf(amqpPort));
-        props.put("events-fanout.mqtt.broker-url", mqttUrl());
         // --- end of flow listeners ---
         return props;
     }
