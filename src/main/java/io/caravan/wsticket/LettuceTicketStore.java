@@ -17,6 +17,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 
 /**
  * {@link TicketStore} on Redis through Lettuce, with no Spring: the same class serves the Spring
@@ -105,6 +107,7 @@ public final class LettuceTicketStore implements TicketStore, AutoCloseable {
         }
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
             client = null;
         }
     }
@@ -137,7 +140,10 @@ public final class LettuceTicketStore implements TicketStore, AutoCloseable {
 
     private RedisClient client() {
         if (client == null) {
-            client = RedisClient.create();
+            // reconnect within a second of Redis coming back (Lettuce's default backs off to 30 s)
+            client = RedisClient.create(ClientResources.builder()
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                    .ioThreadPoolSize(2).computationThreadPoolSize(2).build());
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
