@@ -29,6 +29,7 @@ class MqttAclJBangTest {
                 JBangFlow flow = JBangFlow.start("mqtt-acl", apiPort, Map.of("mqtt-acl.http.port", String.valueOf(callbackPort),
                         "mqtt-acl.redis.uri", redis, "oauth2.issuer.caravan.uri", brokers.oidcIssuer()))) {
             replica.start();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(replica::ping);
             replica.unregister("jb1");
             final String secret = replica.register("jb1", true, List.of("jo"));
 
