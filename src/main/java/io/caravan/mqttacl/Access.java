@@ -35,10 +35,9 @@ public enum Access {
         if (value == null || value.isEmpty() || value.length() > 3) {
             throw new IllegalArgumentException("acc missing or malformed");
         }
-        try {
-            return of(Integer.parseInt(value.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("acc is not a number: " + value, e);
+        if (!value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("acc is not a number: " + value);
         }
+        return of(Integer.parseInt(value));
     }
 }

@@ -403,14 +403,23 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         }
     }
 
+    /**
+     * Applies the invalidations here and publishes them to every replica; returns once Redis has
+     * handed them to the subscribers' connections, so that a change is visible "at once" to the
+     * caller's next request on any replica (give or take the subscriber's socket read).
+     */
     private void publish(final List<String> messages) {
         for (final String m : messages) {
             invalidate(m);
         }
         try {
             final RedisAsyncCommands<String, String> redis = commands();
+            final List<RedisFuture<Long>> sent = new ArrayList<>();
             for (final String m : messages) {
-                redis.publish(CHANNEL, m);
+                sent.add(redis.publish(CHANNEL, m));
+            }
+            for (final RedisFuture<Long> f : sent) {
+                await(f);
             }
         } catch (RegistryUnavailableException e) {
             // the write itself succeeded; other replicas resync when their subscription reconnects
@@ -435,9 +444,9 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
                 throw new RegistryUnavailableException("registry not started", null);
             }
             if (System.currentTimeMillis() < nextConnectAttempt) {
-                throw new RegistryUnavailableException("Redis unreachable: " + lastError, null);
+                // a connect attempt failed less than a second ago: fail fast, the broker is waiting
+                throw markDown(new RegistryUnavailableException("Redis unreachable: " + lastError, null));
             }
-            nextConnectAttempt = System.currentTimeMillis() + 1000;
             try {
                 if (pubSub == null || !pubSub.isOpen()) {
                     closeQuietly(pubSub);
@@ -462,6 +471,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
                 markUp();
                 return connection;
             } catch (RuntimeException e) {
+                nextConnectAttempt = System.currentTimeMillis() + 1000;
                 throw markDown(e);
             }
         }
@@ -479,7 +489,9 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
     }
 
     private RegistryUnavailableException markDown(final Throwable cause) {
-        lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        if (!(cause instanceof RegistryUnavailableException)) {
+            lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        }
         if (up.compareAndSet(true, false)) {
             LOG.warn("Redis {} unreachable ({}); MQTT callbacks answer from cache or deny until it is back",
                     uri.getHost() + ":" + uri.getPort(), lastError);

@@ -62,6 +62,23 @@ final class RawHttp {
         }
     }
 
+    /** Writes {@code request} (several pipelined requests) and reads {@code count} responses on one connection. */
+    static java.util.List<Response> sendAll(final int port, final byte[] requests, final int count) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(requests);
+            socket.getOutputStream().flush();
+            final InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            final java.util.List<Response> out = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                out.add(read(in));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Response read(final InputStream in) throws IOException {
         final String statusLine = line(in);
         final String[] parts = statusLine.split(" ", 3);
