@@ -47,7 +47,7 @@ final class FanoutJBang implements AutoCloseable {
         final Path project = ProjectDir.get();
         final List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
                 "-Duser.home=" + project.resolve("target/jbang-home"),
-                "-cp", classpath() + ":" + project.resolve("target/classes") + ":" + project.resolve("target/test-classes") + redisClient(),
+                "-cp", classpath() + ":" + project.resolve("target/classes") + ":" + project.resolve("target/test-classes"),
                 JBangLauncher.class.getName(), "run"));
         FLOWS.forEach(f -> cmd.add(project.resolve("routes/" + f + "/" + f + ".camel.yaml").toString()));
         FLOWS.forEach(f -> cmd.add(project.resolve("routes/" + f + "/application.properties").toString()));
@@ -105,22 +105,6 @@ final class FanoutJBang implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-    }
-
-    /**
-     * Lettuce (+ Reactor) from this test JVM's classpath: ws-ticket's and mqtt-acl's beans are built
-     * while the YAML is parsed, before `camel run` downloads camel.jbang.dependencies, so the
-     * client must be on the classpath (empty once src/test/jbang/pom.xml carries it).
-     */
-    private static String redisClient() {
-        final StringBuilder extra = new StringBuilder();
-        for (final String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            final String name = Path.of(entry).getFileName().toString();
-            if (name.startsWith("lettuce-core-") || name.startsWith("reactor-core-") || name.startsWith("reactive-streams-")) {
-                extra.append(java.io.File.pathSeparator).append(entry);
-            }
-        }
-        return extra.toString();
     }
 
     /** The classpath io.caravan.common.JBangFlow resolves (same pom, same cache file). */
