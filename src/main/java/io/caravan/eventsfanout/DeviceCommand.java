@@ -23,6 +23,27 @@ public record DeviceCommand(String deviceId, byte[] payload) {
     }
 
     /**
+     * Whether a client message is meant as a device command (a JSON object with a
+     * {@code deviceId} or {@code command} member); other messages (e.g. ws-ticket's "whoami") are
+     * left to the WebSocket flow's own handling.
+     */
+    public static boolean looksLikeCommand(final String message) {
+        if (message == null || message.length() > MAX_MESSAGE_BYTES * 4) {
+            return message != null;
+        }
+        final String t = message.strip();
+        if (!t.startsWith("{")) {
+            return false;
+        }
+        try {
+            final JsonNode root = JSON.readTree(t);
+            return root != null && root.isObject() && (root.has("deviceId") || root.has("command"));
+        } catch (IOException e) {
+            return true; // a broken object: answer it as a bad command
+        }
+    }
+
+    /**
      * Parses and validates one client message.
      *
      * @throws IllegalArgumentException with a client-safe reason

@@ -36,6 +36,8 @@ public final class FanoutService implements CamelContextAware {
     public static final String WS_CONNECTION_KEY = "wsTicketConnectionKey";
     /** Exchange property: whether the exchange goes on to the broker (command or state). */
     public static final String FORWARD = "eventsFanoutForward";
+    /** Exchange property: the message is no device command (it goes to the fallback endpoint). */
+    public static final String NOT_A_COMMAND = "eventsFanoutNotACommand";
     /** Exchange property: the device of a command. */
     public static final String DEVICE_ID = "eventsFanoutDeviceId";
 
@@ -77,8 +79,13 @@ public final class FanoutService implements CamelContextAware {
         final String text = in.getBody(String.class);
         in.removeHeaders("*");
         exchange.setProperty(FORWARD, false);
+        exchange.setProperty(NOT_A_COMMAND, false);
         if (subject == null || connectionKey == null) {
             LOG.warn("events-fanout: a command without an authenticated socket was ignored");
+            return;
+        }
+        if (!DeviceCommand.looksLikeCommand(text)) {
+            exchange.setProperty(NOT_A_COMMAND, true);
             return;
         }
         final DeviceCommand command;

@@ -47,6 +47,18 @@ class DeviceCommandTest {
     }
 
     @Test
+    void onlyObjectsWithCommandMembersAreTakenAsCommands() {
+        assertThat(DeviceCommand.looksLikeCommand("{\"deviceId\":\"d1\",\"command\":\"x\"}")).isTrue();
+        assertThat(DeviceCommand.looksLikeCommand(" {\"command\":1}")).isTrue();
+        assertThat(DeviceCommand.looksLikeCommand("{\"deviceId\":")).as("broken object: answered as a bad command").isTrue();
+        assertThat(DeviceCommand.looksLikeCommand("whoami")).isFalse();
+        assertThat(DeviceCommand.looksLikeCommand("{\"type\":\"ping\"}")).isFalse();
+        assertThat(DeviceCommand.looksLikeCommand("[{\"deviceId\":\"d1\"}]")).isFalse();
+        assertThat(DeviceCommand.looksLikeCommand("")).isFalse();
+        assertThat(DeviceCommand.looksLikeCommand(null)).isFalse();
+    }
+
+    @Test
     void deviceIds() {
         assertThat(DeviceCommand.isValidDeviceId("sensor-42_A")).isTrue();
         assertThat(DeviceCommand.isValidDeviceId("x".repeat(128))).isTrue();

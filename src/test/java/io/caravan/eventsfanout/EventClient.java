@@ -34,6 +34,8 @@ final class EventClient extends WebSocketClient {
     final String subject;
     final List<String> frames = new CopyOnWriteArrayList<>();
     volatile int closeCode = -1;
+    volatile String closeReason;
+    volatile Exception error;
     private volatile CountDownLatch stall;
 
     private EventClient(final URI uri, final String subject) {
@@ -47,9 +49,20 @@ final class EventClient extends WebSocketClient {
         final String ticket = ticket(httpBase, subject);
         final EventClient client = new EventClient(URI.create(wsBase + "/ws/events?ticket=" + ticket), subject);
         if (!client.connectBlocking(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("WebSocket of " + subject + " did not open");
+            throw new IllegalStateException("WebSocket of " + subject + " did not open: close " + client.closeCode + " " + client.closeReason
+                    + " " + client.error);
         }
         return client;
+    }
+
+    /**
+     * ws://host:port of the gateway's /ws/events server, read from the running ws-ticket route (the
+     * ws-ticket.ws.port system property is re-drawn by RealBrokersExtension before every test class,
+     * while the shared Spring context keeps listening where it started).
+     */
+    static String wsBase(final org.apache.camel.CamelContext camel) {
+        final URI uri = URI.create(camel.getRoute("ws-ticket-connect").getEndpoint().getEndpointUri());
+        return "ws://" + uri.getHost() + ":" + uri.getPort();
     }
 
     static String token(final String subject) {
@@ -127,10 +140,11 @@ final class EventClient extends WebSocketClient {
     @Override
     public void onClose(final int code, final String reason, final boolean remote) {
         closeCode = code;
+        closeReason = reason;
     }
 
     @Override
     public void onError(final Exception ex) {
-        // the close code tells the story
+        error = ex;
     }
 }

@@ -12,7 +12,6 @@ import io.caravan.wsticket.ConnectionRegistry;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -26,8 +25,6 @@ class EventsFanoutRabbitRestartTest {
     @LocalServerPort
     int httpPort;
 
-    @Value("${ws-ticket.ws.port}")
-    int wsPort;
 
     @Autowired
     CamelContext camel;
@@ -35,7 +32,7 @@ class EventsFanoutRabbitRestartTest {
     @Test
     void socketsStayOpenAndDeliveryResumesAfterARabbitMqRestart() throws Exception {
         final String user = "ef-restart-" + UUID.randomUUID().toString().substring(0, 8);
-        final EventClient tab = EventClient.open("http://127.0.0.1:" + httpPort, "ws://127.0.0.1:" + wsPort, user);
+        final EventClient tab = EventClient.open("http://127.0.0.1:" + httpPort, EventClient.wsBase(camel), user);
         try (Publisher publisher = new Publisher("caravan.events")) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 publisher.publish("users." + user + ".before", "{}");

@@ -20,7 +20,6 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -35,8 +34,6 @@ class EventsFanoutTwoInstancesTest {
     @LocalServerPort
     int httpPort;
 
-    @Value("${ws-ticket.ws.port}")
-    int wsPort;
 
     @Autowired
     CamelContext camel;
@@ -62,7 +59,7 @@ class EventsFanoutTwoInstancesTest {
                 "events-fanout.rabbitmq.port", String.valueOf(brokers.amqpPort()),
                 "events-fanout.mqtt.broker-url", brokers.mqttUrl()));
                 Publisher publisher = new Publisher("caravan.events")) {
-            final EventClient aliceOnBoot = EventClient.open("http://127.0.0.1:" + httpPort, "ws://127.0.0.1:" + wsPort, alice);
+            final EventClient aliceOnBoot = EventClient.open("http://127.0.0.1:" + httpPort, EventClient.wsBase(camel), alice);
             clients.add(aliceOnBoot);
             final EventClient aliceOnJBang = EventClient.open("http://127.0.0.1:" + jbangHttp, "ws://127.0.0.1:" + jbangWs, alice);
             clients.add(aliceOnJBang);
