@@ -260,7 +260,7 @@ class EventsFanoutRouteTest {
         // direct:ws-ticket-answer. This weaves in the one-line change proposed for it (send to
         // direct:events-fanout-command, which hands non-commands back to ws-ticket-answer) and undoes it after.
         org.apache.camel.builder.AdviceWith.adviceWith(camel, "ws-ticket-connect",
-                a -> a.weaveByToUri("direct*ws-ticket-answer").replace().to("direct:events-fanout-command"));
+                a -> a.weaveByToUri("direct*").replace().to("direct:events-fanout-command"));
         try {
             final String owner = user("e2e-owner");
             final String stranger = user("e2e-stranger");
@@ -288,7 +288,7 @@ class EventsFanoutRouteTest {
             assertThat(ownerTab.ofType("whoami").get(0).path("subject").asText()).isEqualTo(owner);
         } finally {
             org.apache.camel.builder.AdviceWith.adviceWith(camel, "ws-ticket-connect",
-                    a -> a.weaveByToUri("direct*events-fanout-command").replace().to("direct:ws-ticket-answer"));
+                    a -> a.weaveByToUri("direct*").replace().to("direct:ws-ticket-answer"));
         }
     }
 
