@@ -47,6 +47,8 @@ if [[ $WHAT == http || $WHAT == all ]]; then
     config/stack.sh stop >/dev/null 2>&1 || true
   }
   trap cleanup EXIT
+  # utime + stime of the gateway JVM, in clock ticks
+  app_cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
   config/stack.sh start >/dev/null
   java -Xmx512m -cp "target/classes:$(<"$OUT/runtime.classpath")" io.caravan.CaravanApplication \
     --server.port="$HTTP_PORT" --oauth2.issuer.caravan.uri="$ISSUER" \
@@ -59,7 +61,8 @@ if [[ $WHAT == http || $WHAT == all ]]; then
     sleep 0.5
   done
   TOKEN=$(curl -fsS "$ISSUER/token" -d grant_type=client_credentials -d client_id=caravan-reader -d client_secret=dev \
-    | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+    | tr -d '\n' | grep -o '"access_token" *: *"[^"]*"' | sed -E 's/.*"([^"]+)"$/\1/')
+  [[ $TOKEN == eyJ* ]] || { echo "no token from $ISSUER" >&2; exit 1; }
   URL=http://127.0.0.1:$HTTP_PORT/api/whoami
   echo "--- curl (sanity)"
   curl -sS -i "$URL" -H "Authorization: Bearer $TOKEN" | sed -n '1p;$p'
@@ -67,7 +70,12 @@ if [[ $WHAT == http || $WHAT == all ]]; then
   echo "--- warm-up: wrk -t2 -c16 -d10s"
   wrk -t2 -c16 -d10s -H "Authorization: Bearer $TOKEN" "$URL" >/dev/null
   echo "--- wrk -t1 -c16 -d${SECONDS_PER_RUN}s --latency (fixed concurrency 16, as fast as possible)"
-  wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$URL"
+  cpu0=$(app_cpu_ticks)
+  wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$URL" | tee "$OUT/wrk.txt"
+  cpu1=$(app_cpu_ticks)
+  requests=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
+  awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN { ms = t * 1000 / hz / n; printf "gateway CPU per request: %.2f ms => about %.0f req/s per fully available core\n", ms, 1000 / ms }'
   echo "--- hey -z ${SECONDS_PER_RUN}s -c 20 -q 100 (fixed rate 2000 req/s)"
   hey -z "${SECONDS_PER_RUN}s" -c 20 -q 100 -H "Authorization: Bearer $TOKEN" "$URL" \
     | sed -n '/Summary/,/Status code distribution/p;/\[200\]/p;/\[40/p;/\[50/p'
