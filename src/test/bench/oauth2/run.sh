@@ -51,6 +51,7 @@ if [[ $WHAT == http || $WHAT == all ]]; then
   app_cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
   config/stack.sh start >/dev/null
   java -Xmx512m -cp "target/classes:$(<"$OUT/runtime.classpath")" io.caravan.CaravanApplication \
+    --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" \
     --server.port="$HTTP_PORT" --oauth2.issuer.caravan.uri="$ISSUER" \
     --spring.data.redis.port="$CARAVAN_REDIS_PORT" --spring.rabbitmq.port="$CARAVAN_AMQP_PORT" \
     --camel.component.paho-mqtt5.broker-url="tcp://127.0.0.1:$CARAVAN_MQTT_PORT" \
