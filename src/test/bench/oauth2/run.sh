@@ -3,7 +3,8 @@
 #
 #   src/test/bench/oauth2/run.sh [verifier|http|all]     (default all)
 #
-# verifier: TokenVerifier validations/s with cached keys, 1 thread and 2 threads (in-process).
+# verifier: TokenVerifier validations/s with cached keys, 1 thread and 2 threads (in-process),
+#           after a bare JDK RSA-2048 verify loop as the baseline (RsaBaseline.java).
 # http:     the Spring Boot gateway (every flow) against its own real broker stack (config/stack.sh,
 #           private dir and ports), a client-credentials token from the real dev issuer, then
 #           GET /api/whoami driven from separate processes: wrk (fixed concurrency, max throughput)
@@ -28,6 +29,7 @@ TEST_CP="target/classes:target/test-classes:$(<"$OUT/test.classpath")"
 if [[ $WHAT == verifier || $WHAT == all ]]; then
   javac -q -d "$OUT/classes" -cp "$TEST_CP" src/test/bench/oauth2/VerifierBench.java 2>/dev/null \
     || javac -d "$OUT/classes" -cp "$TEST_CP" src/test/bench/oauth2/VerifierBench.java
+  java -Xmx256m src/test/bench/oauth2/RsaBaseline.java "$SECONDS_PER_RUN"
   for threads in 1 2; do
     java -Xmx512m -cp "$OUT/classes:$TEST_CP" io.caravan.oauth2.VerifierBench "$threads" "$SECONDS_PER_RUN"
   done
