@@ -30,6 +30,7 @@ if [[ $WHAT == verifier || $WHAT == all ]]; then
   javac -q -d "$OUT/classes" -cp "$TEST_CP" src/test/bench/oauth2/VerifierBench.java 2>/dev/null \
     || javac -d "$OUT/classes" -cp "$TEST_CP" src/test/bench/oauth2/VerifierBench.java
   java -Xmx256m src/test/bench/oauth2/RsaBaseline.java "$SECONDS_PER_RUN"
+  java -Xmx256m -cp "$TEST_CP" src/test/bench/oauth2/CostBreakdown.java
   for threads in 1 2; do
     java -Xmx512m -cp "$OUT/classes:$TEST_CP" io.caravan.oauth2.VerifierBench "$threads" "$SECONDS_PER_RUN"
   done
