@@ -2,6 +2,7 @@ package io.caravan.wsticket;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.caravan.common.Problem;
@@ -54,12 +55,18 @@ public final class TicketHandshakeHandler implements Handler<RoutingContext> {
         }
         final Context context = Vertx.currentContext();
         final SocketAddress remote = request.remoteAddress();
+        // set before Redis is asked: a client that hangs up meanwhile must not leave a grant behind
+        final AtomicBoolean closed = new AtomicBoolean();
+        request.connection().closeHandler(v -> {
+            closed.set(true);
+            guard.connectionClosed(remote);
+        });
         if (!request.isEnded()) {
             request.pause(); // vertx-websocket resumes it after the upgrade
         }
         tickets.redeem(found.ticket(), request.getHeader(HttpHeaders.ORIGIN)).whenComplete((redemption, error) -> {
             final Redemption result = error != null ? Redemption.refused(Redemption.Outcome.STORE_UNAVAILABLE) : redemption;
-            final Runnable decide = () -> decide(routing, remote, result);
+            final Runnable decide = () -> decide(routing, remote, result, closed);
             if (context != null) {
                 context.runOnContext(v -> decide.run());
             } else {
@@ -68,14 +75,16 @@ public final class TicketHandshakeHandler implements Handler<RoutingContext> {
         });
     }
 
-    private void decide(final RoutingContext routing, final SocketAddress remote, final Redemption redemption) {
+    private void decide(final RoutingContext routing, final SocketAddress remote, final Redemption redemption, final AtomicBoolean closed) {
+        if (closed.get()) {
+            return; // the client is gone; its ticket is spent all the same
+        }
         if (!redemption.isAccepted()) {
             refuse(routing, redemption.outcome());
             return;
         }
         outcomes.get(Redemption.Outcome.ACCEPTED).incrementAndGet();
         guard.granted(remote, redemption.claims().subject());
-        routing.request().connection().closeHandler(v -> guard.connectionClosed(remote));
         routing.next();
     }
 

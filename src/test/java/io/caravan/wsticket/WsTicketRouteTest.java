@@ -30,6 +30,7 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -60,8 +61,11 @@ class WsTicketRouteTest {
     StringRedisTemplate redis;
 
     @BeforeEach
-    void captureLogs() {
+    void captureLogsAndAwaitTheRoutes() {
         logs = CapturedLogs.install(); // after Spring Boot set logging up (it drops earlier appenders)
+        // routes are supervised: they start just after the context, not with it
+        await().atMost(Duration.ofSeconds(60)).until(() -> camel.getRouteController().getRouteStatus("ws-ticket-issue").isStarted()
+                && camel.getRouteController().getRouteStatus("ws-ticket-connect").isStarted());
     }
 
     @AfterAll
@@ -354,7 +358,8 @@ class WsTicketRouteTest {
             brokers.start("redis");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> TicketClient.post(base(), token, null).statusCode() == 201);
-        await().atMost(Duration.ofSeconds(30)).until(() -> healthOfWsTicket().contains("UP"));
+        // recovered: the check reports UP (or, once healthy, is no longer listed among the details)
+        await().atMost(Duration.ofSeconds(30)).until(() -> !healthOfWsTicket().contains("DOWN"));
         assertThat(logs.count(Level.WARN, "OutageLog", "is unreachable") - warningsBefore).isEqualTo(1);
         assertThat(logs.count(Level.INFO, "OutageLog", "is reachable again")).isGreaterThanOrEqualTo(1);
     }
@@ -365,6 +370,7 @@ class WsTicketRouteTest {
                 .timeout(Duration.ofSeconds(20)).GET().build());
         final JsonNode details = TicketClient.json(health.body()).path("components").path("camelHealth").path("details");
         final JsonNode check = details.path("ws-ticket-redis");
+        LoggerFactory.getLogger(WsTicketRouteTest.class).info("health: camelHealth details {}", details);
         return check.isMissingNode() ? "absent" : check.toString();
     }
 }
