@@ -71,6 +71,7 @@ public final class FanoutBenchmark {
         final int http = FreePorts.next();
         final int ws = FreePorts.next();
         final StringBuilder md = new StringBuilder();
+        Files.createDirectories(report.toAbsolutePath().getParent());
         try (FanoutJBang flow = FanoutJBang.start(http, Map.of(
                 "ws-ticket.ws.port", String.valueOf(ws),
                 "ws-ticket.redis.port", String.valueOf(brokers.redisPort()),
@@ -125,7 +126,11 @@ public final class FanoutBenchmark {
             final double perSocket = (double) (heap2 - heap0) / open.size();
             line(md, "=> a 1 GiB heap holds about %,d idle sockets (heap minus the flow's own %.0f MiB, divided by the per-socket cost; "
                     + "the process limit here is ulimit -n = 20000 descriptors)", (long) ((1024L * 1048576 - heap0) / perSocket), heap0 / 1048576.0);
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                OUT.println("(closing the client sockets took longer than 60 s)");
+            }
         }
         Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
         OUT.println("report written to " + report);

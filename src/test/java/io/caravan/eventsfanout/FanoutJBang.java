@@ -112,7 +112,8 @@ final class FanoutJBang implements AutoCloseable {
         final Path project = ProjectDir.get();
         final Path cached = project.resolve("target/jbang.classpath");
         try {
-            if (!Files.isRegularFile(cached)) {
+            final Path pom = project.resolve("src/test/jbang/pom.xml");
+            if (!Files.isRegularFile(cached) || Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(pom)) < 0) {
                 final Path out = project.resolve("target/jbang-classpath.log");
                 final Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-f", project.resolve("src/test/jbang/pom.xml").toString(),
                         "dependency:build-classpath", "-Dmdep.outputFile=" + cached).redirectErrorStream(true).redirectOutput(out.toFile()).start();
