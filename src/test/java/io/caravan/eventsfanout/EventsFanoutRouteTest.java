@@ -62,7 +62,11 @@ class EventsFanoutRouteTest {
     }
 
     private EventClient tab(final String user) throws InterruptedException {
-        final EventClient client = EventClient.open("http://127.0.0.1:" + httpPort, EventClient.wsBase(camel), user);
+        // the supervised /ws/events route may be (re)starting: retry the handshake (a new ticket each time)
+        final EventClient[] opened = new EventClient[1];
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> (opened[0] = EventClient.open("http://127.0.0.1:" + httpPort, EventClient.wsBase(camel), user)) != null);
+        final EventClient client = opened[0];
         clients.add(client);
         await().atMost(WAIT).until(() -> registry().connectionsOf(user).size() >= clients.stream().filter(c -> c.subject.equals(user)).count());
         return client;
@@ -251,45 +255,6 @@ class EventsFanoutRouteTest {
         assertThat(ownerTab.ofType("error")).isEmpty();
         assertThat(strangerTab.ofType("command.accepted")).isEmpty();
         assertThat(ownerTab.ofType("whoami")).isEmpty();
-    }
-
-    @Test
-    @Order(6)
-    void endToEndOverTheSocketOnceWsTicketHandsMessagesToTheFanout() throws Exception {
-        // ws-ticket does not (yet) hand a socket's messages to other flows: its route sends every MESSAGE to
-        // direct:ws-ticket-answer. This weaves in the one-line change proposed for it (send to
-        // direct:events-fanout-command, which hands non-commands back to ws-ticket-answer) and undoes it after.
-        org.apache.camel.builder.AdviceWith.adviceWith(camel, "ws-ticket-connect",
-                a -> a.weaveByToUri("direct*").replace().to("direct:events-fanout-command"));
-        try {
-            final String owner = user("e2e-owner");
-            final String stranger = user("e2e-stranger");
-            final String device = "door-" + run;
-            devices().register(device, false, List.of(owner));
-            final EventClient ownerTab = tab(owner);
-            final EventClient strangerTab = tab(stranger);
-            final MqttClient deviceClient = mqtt("door-" + run);
-            final List<String> received = new CopyOnWriteArrayList<>();
-            deviceClient.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
-                    new org.eclipse.paho.mqttv5.common.MqttSubscription("devices/" + device + "/commands", 1)},
-                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
-                            (topic, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8))}).waitForCompletion(5000);
-
-            strangerTab.send("{\"deviceId\":\"" + device + "\",\"command\":\"unlock\"}");
-            await().atMost(WAIT).until(() -> !strangerTab.ofType("error").isEmpty());
-            assertThat(strangerTab.ofType("error").get(0).path("status").asInt()).isEqualTo(403);
-
-            ownerTab.send("{\"deviceId\":\"" + device + "\",\"command\":\"lock\"}");
-            await().atMost(Duration.ofSeconds(30)).until(() -> !ownerTab.ofType("command.accepted").isEmpty());
-            await().atMost(WAIT).until(() -> !received.isEmpty());
-            assertThat(received).containsExactly("lock");
-            ownerTab.send("whoami");
-            await().atMost(WAIT).until(() -> ownerTab.ofType("whoami").size() == 1);
-            assertThat(ownerTab.ofType("whoami").get(0).path("subject").asText()).isEqualTo(owner);
-        } finally {
-            org.apache.camel.builder.AdviceWith.adviceWith(camel, "ws-ticket-connect",
-                    a -> a.weaveByToUri("direct*").replace().to("direct:ws-ticket-answer"));
-        }
     }
 
     /**
