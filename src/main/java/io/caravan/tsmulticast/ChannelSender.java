@@ -1,0 +1,229 @@
+package io.caravan.tsmulticast;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pacing loop of one channel, on its own platform thread: reads segments from the source,
+ * re-syncs and restamps packets, times them by PCR ({@link PcrPacer}), packs datagrams and hands
+ * each one to the {@link DatagramSink} at its scheduled {@link System#nanoTime()}.
+ *
+ * <p>Why a plain thread and not a Camel consumer (timer, scheduler): a datagram is due every
+ * 130 µs at 80 Mbit/s and 5 ms at 2 Mbit/s; Camel's timer and scheduled executors tick in
+ * milliseconds, and an exchange per tick would pace the exchange, not the datagram. The thread
+ * parks until {@value #SPIN_NANOS} ns before the due time (Linux timer slack is about 50 µs) and
+ * spins the rest, then calls the sink, which is the channel's route ({@code direct:} → netty UDP,
+ * {@code sync=false}): the route stays the one place where the UDP endpoint, TTL and interface are
+ * configured, and netty's write is asynchronous, so the send call costs microseconds. A netty
+ * channel owned by this class would save the exchange (~2 µs) but duplicate the endpoint setup
+ * that Camel already does; the measured departure jitter (see src/test/bench/ts-multicast) shows
+ * the exchange is not the bottleneck.
+ */
+public final class ChannelSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelSender.class);
+    static final long SPIN_NANOS = 60_000L;
+    private static final long REANCHOR_NANOS = 500_000_000L;
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final ChannelConfig config;
+    private final ChannelStats stats;
+    private final DatagramSink sink;
+    private final BooleanSupplier ready;
+    private final SegmentSource source;
+    private volatile boolean running;
+    private volatile boolean finished;
+    private Thread thread;
+    private long anchor = Long.MIN_VALUE;
+
+    public ChannelSender(final ChannelConfig config, final ChannelStats stats, final DatagramSink sink, final BooleanSupplier ready) {
+        this(config, stats, sink, ready, SegmentSource.of(config.source(), config.loop()));
+    }
+
+    public ChannelSender(final ChannelConfig config, final ChannelStats stats, final DatagramSink sink, final BooleanSupplier ready,
+            final SegmentSource source) {
+        this.config = config;
+        this.stats = stats;
+        this.sink = sink;
+        this.ready = ready;
+        this.source = source;
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "ts-multicast-" + config.id());
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MAX_PRIORITY);
+        thread.start();
+    }
+
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    public boolean isRunning() {
+        return running && !finished;
+    }
+
+    /** True once a non-looping source has been sent to the end. */
+    public boolean isFinished() {
+        return finished;
+    }
+
+    private void run() {
+        while (running && !ready.getAsBoolean()) {
+            LockSupport.parkNanos(5_000_000L);
+        }
+        final DatagramAssembler assembler = new DatagramAssembler(this::depart);
+        final PcrPacer pacer = new PcrPacer(config.bitrate(), assembler);
+        final PsiTracker psi = new PsiTracker();
+        final ContinuityRestamper restamper = new ContinuityRestamper();
+        LOG.info("channel {} sending {} to {}:{} via {} (ttl {}, loop {})", config.id(), config.source(), config.group(),
+                config.port(), config.iface(), config.ttl(), config.loop());
+        while (running) {
+            final Segment segment;
+            try {
+                segment = source.next();
+            } catch (IOException | RuntimeException e) {
+                fail("channel " + config.id() + ": source " + config.source() + ": " + e.getMessage());
+                pacer.flush();
+                idle();
+                continue;
+            }
+            if (segment == null) {
+                pacer.flush();
+                idle();
+                continue;
+            }
+            if (segment == SegmentSource.END) {
+                pacer.flush();
+                assembler.finish();
+                finished = true;
+                LOG.info("channel {}: end of {} (loop off)", config.id(), config.source());
+                break;
+            }
+            if (segment.discontinuity()) {
+                pacer.markDiscontinuity();
+            }
+            send(segment, pacer, psi, restamper);
+            stats.discontinuities(pacer.discontinuities());
+            stats.pcrBitrate(pacer.bitsPerSecond());
+        }
+    }
+
+    private void send(final Segment segment, final PcrPacer pacer, final PsiTracker psi, final ContinuityRestamper restamper) {
+        final TsSegment ts;
+        try {
+            ts = TsSegmentParser.parse(segment.name(), Files.readAllBytes(segment.path()));
+        } catch (NoSuchFileException e) {
+            fail("channel " + config.id() + ": segment " + segment.name() + " is missing (" + segment.path() + " not found); skipped");
+            pacer.markDiscontinuity();
+            return;
+        } catch (IOException e) {
+            fail("channel " + config.id() + ": segment " + segment.name() + " unreadable: " + e.getMessage() + "; skipped");
+            pacer.markDiscontinuity();
+            return;
+        } catch (NotTransportStreamException e) {
+            fail("channel " + config.id() + ": " + e.getMessage() + "; skipped");
+            pacer.markDiscontinuity();
+            return;
+        }
+        stats.segment(ts);
+        if (ts.truncated()) {
+            fail("channel " + config.id() + ": segment " + segment.name() + " is truncated (ends inside a packet); "
+                    + ts.packets() + " whole packets sent");
+        } else if (ts.garbage() > 0) {
+            LOG.warn("channel {}: segment {}: {} bytes of garbage skipped ({} re-syncs)", config.id(), segment.name(), ts.garbage(),
+                    ts.resyncs());
+        }
+        final byte[] data = ts.data();
+        boolean hadPcr = false;
+        for (int i = 0; i < ts.packets() && running; i++) {
+            final int off = i * TsPackets.SIZE;
+            psi.accept(data, off);
+            restamper.restamp(data, off);
+            long pcr = -1;
+            if (TsPackets.pid(data, off) == psi.pcrPid()) {
+                pcr = TsPackets.pcr(data, off);
+                hadPcr |= pcr >= 0;
+            }
+            pacer.add(data, off, pcr);
+        }
+        if (!hadPcr && running) {
+            fail("channel " + config.id() + ": segment " + segment.name() + " carries no PCR; sent at the constant bitrate of "
+                    + config.bitrate() + " bit/s");
+            pacer.flushAtFallbackRate();
+            pacer.markDiscontinuity();
+        }
+    }
+
+    private void depart(final byte[] datagram, final long ticks) {
+        if (!running) {
+            return;
+        }
+        final long offset = Pcr.ticksToNanos(ticks);
+        if (anchor == Long.MIN_VALUE) {
+            anchor = System.nanoTime() - offset;
+        }
+        long due = anchor + offset;
+        final long behind = System.nanoTime() - due;
+        if (behind > REANCHOR_NANOS) {
+            anchor += behind;
+            due += behind;
+            stats.reanchored();
+        }
+        waitUntil(due);
+        final long now = System.nanoTime();
+        try {
+            sink.send(datagram);
+        } catch (Exception e) {
+            fail("channel " + config.id() + ": send failed: " + e.getMessage());
+            return;
+        }
+        stats.sent(datagram.length, now - due, now);
+    }
+
+    private void waitUntil(final long due) {
+        while (running) {
+            final long remaining = due - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            if (remaining > SPIN_NANOS) {
+                LockSupport.parkNanos(remaining - SPIN_NANOS);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void idle() {
+        if (running) {
+            LockSupport.parkNanos(IDLE_NANOS);
+        }
+    }
+
+    private void fail(final String message) {
+        stats.error(message);
+        LOG.warn(message);
+    }
+}
