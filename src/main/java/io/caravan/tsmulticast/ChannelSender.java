@@ -30,7 +30,8 @@ public final class ChannelSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelSender.class);
     static final long SPIN_NANOS = 60_000L;
-    private static final long REANCHOR_NANOS = 500_000_000L;
+    /** Later than this, the schedule moves instead of bursting to catch up (counted as a re-anchor). */
+    private static final long REANCHOR_NANOS = 50_000_000L;
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final ChannelConfig config;
@@ -182,7 +183,10 @@ public final class ChannelSender {
         }
         final long offset = Pcr.ticksToNanos(ticks);
         if (anchor == Long.MIN_VALUE) {
+            // the first send opens the netty channel (tens of ms): the clock starts once it is out
+            transmit(datagram, 0, System.nanoTime());
             anchor = System.nanoTime() - offset;
+            return;
         }
         long due = anchor + offset;
         final long behind = System.nanoTime() - due;
@@ -193,13 +197,17 @@ public final class ChannelSender {
         }
         waitUntil(due);
         final long now = System.nanoTime();
+        transmit(datagram, now - due, now);
+    }
+
+    private void transmit(final byte[] datagram, final long lateness, final long now) {
         try {
             sink.send(datagram);
         } catch (Exception e) {
             fail("channel " + config.id() + ": send failed: " + e.getMessage());
             return;
         }
-        stats.sent(datagram.length, now - due, now);
+        stats.sent(datagram.length, lateness, now);
     }
 
     private void waitUntil(final long due) {

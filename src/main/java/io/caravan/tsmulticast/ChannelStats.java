@@ -26,6 +26,7 @@ public final class ChannelStats {
     private final AtomicLong discontinuities = new AtomicLong();
     private final AtomicLong reanchors = new AtomicLong();
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final java.util.Deque<String> recentErrors = new java.util.ArrayDeque<>();
     private final long[] jitter = new long[WINDOW];
     private long jitterCount;
     private volatile double bitrate;
@@ -56,6 +57,19 @@ public final class ChannelStats {
     public void error(final String message) {
         errors.incrementAndGet();
         lastError.set(message);
+        synchronized (recentErrors) {
+            if (recentErrors.size() == 20) {
+                recentErrors.removeFirst();
+            }
+            recentErrors.addLast(message);
+        }
+    }
+
+    /** The last 20 error messages, oldest first. */
+    public java.util.List<String> recentErrors() {
+        synchronized (recentErrors) {
+            return java.util.List.copyOf(recentErrors);
+        }
     }
 
     public void segment(final TsSegment segment) {
@@ -122,6 +136,7 @@ public final class ChannelStats {
         m.put("lateDatagrams", late.get());
         m.put("errors", errors.get());
         m.put("lastError", lastError.get());
+        m.put("recentErrors", recentErrors());
         m.put("segments", segments.get());
         m.put("garbageBytes", garbageBytes.get());
         m.put("resyncs", resyncs.get());
