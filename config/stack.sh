@@ -10,6 +10,7 @@
 #   config/stack.sh status [svc...]  "<svc> UP <url>" / "<svc> DOWN"; exit 0 all up, 3 otherwise
 #   config/stack.sh run [args...]    install + start all + build + the gateway with every flow (foreground)
 #   config/stack.sh test [args...]   install + `mvn -B verify` (the whole suite; .ci/run)
+#   config/stack.sh flow <flow> [..] one flow alone under Camel JBang (`camel run` of routes/<flow>/)
 #
 # Environment (defaults): CARAVAN_STACK_DIR=$HOME/.caravan/stack  CARAVAN_BIND=127.0.0.1
 #   CARAVAN_REDIS_PORT=6379  CARAVAN_AMQP_PORT=5672  CARAVAN_RABBIT_MGMT_PORT=15672
@@ -67,7 +68,7 @@ declare -A READY_TIMEOUT=([redis]=20 [rabbitmq]=60 [mosquitto]=20 [oidc]=60)
 
 die() { echo "stack.sh: $*" >&2; exit 1; }
 usage() {
-  echo "usage: $0 install | start [svc...] | stop [svc...] | status [svc...] | run [gateway args...] | test [mvn args...]   (svc: ${ALL_SVCS[*]})" >&2
+  echo "usage: $0 install | start [svc...] | stop [svc...] | status [svc...] | run [gateway args...] | flow <flow> [camel run args...] | test [mvn args...]   (svc: ${ALL_SVCS[*]})" >&2
   exit 2
 }
 
@@ -461,6 +462,27 @@ cmd_test() {
   exec mvn -B verify "$@"
 }
 
+# One flow alone under Camel JBang's runtime, as `camel run routes/<flow>/<flow>.camel.yaml
+# routes/<flow>/application.properties` does (camel-jbang-core 4.17.0 on a Maven-built classpath,
+# the project's beans on it; the same launcher the JBang tests use). Extra args go to `camel run`
+# (e.g. --port=8081 --prop=key=value).
+cmd_flow() {
+  (($#)) || usage
+  local flow=$1
+  shift
+  [[ -f $ROOT/routes/$flow/$flow.camel.yaml ]] || die "no flow '$flow' (routes/$flow/$flow.camel.yaml)"
+  cd "$ROOT"
+  mvn -B -q test-compile
+  [[ -s target/jbang.classpath ]] \
+    || mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/target/jbang.classpath"
+  mkdir -p target/jbang-work
+  cd target/jbang-work
+  exec java -Duser.home="$ROOT/target/jbang-home" \
+    -cp "$(cat "$ROOT/target/jbang.classpath"):$ROOT/target/classes:$ROOT/target/test-classes" \
+    io.caravan.common.JBangLauncher run "$ROOT/routes/$flow/$flow.camel.yaml" \
+    "$ROOT/routes/$flow/application.properties" "$@"
+}
+
 # ---------------------------------------------------------------- main
 
 services() {
@@ -487,6 +509,7 @@ main() {
       "cmd_$cmd" "${svcs[@]}"
       ;;
     run) cmd_run "$@" ;;
+    flow) cmd_flow "$@" ;;
     test) cmd_test "$@" ;;
     -h | --help | help) usage ;;
     *) usage ;;
