@@ -41,27 +41,14 @@ public final class MulticastNamespaceMain {
         final Path streams = Path.of(args[1]);
         final Path out = Path.of(args[2]);
         final Map<String, Object> result = new LinkedHashMap<>();
-        final Properties props = new Properties();
-        try (var in = Files.newInputStream(project.resolve("routes/ts-multicast/application.properties"))) {
-            props.load(in);
-        }
+        final Properties props = flowProperties(project);
         props.put("ts-multicast.channels", "vod,loop,bad");
         channel(props, "vod", streams.resolve("vod/index.m3u8"), "239.1.1.1", 5001, false);
         channel(props, "loop", streams.resolve("single"), "239.1.1.2", 5002, true);
         channel(props, "bad", streams.resolve("bad/index.m3u8"), "239.1.1.3", 5003, false);
         props.put("ts-multicast.channel.bad.bitrate", "400000");
 
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.getPropertiesComponent().setInitialProperties(props);
-            final Path yaml = project.resolve("routes/ts-multicast/ts-multicast.camel.yaml");
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(yaml.getFileName().toString(), Files.readString(yaml)));
-            final ModelCamelContext model = camel;
-            for (final RouteDefinition route : new ArrayList<>(model.getRouteDefinitions())) {
-                if (route.getInput().getEndpointUri().startsWith("platform-http")) {
-                    model.removeRouteDefinition(route);
-                }
-            }
-            camel.start();
+        try (DefaultCamelContext camel = startFlow(project, props)) {
             final TsMulticastChannels channels = camel.getRegistry().lookupByNameAndType("tsMulticastChannels", TsMulticastChannels.class);
             Awaitility.await("channel routes").atMost(Duration.ofSeconds(20)).until(() -> camel.getRoute("ts-multicast-send-bad") != null);
             result.put("routesBeforeStart", camel.getRouteController().getRouteStatus("ts-multicast-send-vod").name());
@@ -107,6 +94,33 @@ public final class MulticastNamespaceMain {
         }
         Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result), StandardCharsets.UTF_8);
         System.exit(0);
+    }
+
+    /**
+     * The flow's real YAML in a plain Camel context with {@code props}, minus its platform-http
+     * routes (no HTTP engine here); started.
+     */
+    static DefaultCamelContext startFlow(final Path project, final Properties props) throws Exception {
+        final DefaultCamelContext camel = new DefaultCamelContext();
+        camel.getPropertiesComponent().setInitialProperties(props);
+        final Path yaml = project.resolve("routes/ts-multicast/ts-multicast.camel.yaml");
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(yaml.getFileName().toString(), Files.readString(yaml)));
+        final ModelCamelContext model = camel;
+        for (final RouteDefinition route : new ArrayList<>(model.getRouteDefinitions())) {
+            if (route.getInput().getEndpointUri().startsWith("platform-http")) {
+                model.removeRouteDefinition(route);
+            }
+        }
+        camel.start();
+        return camel;
+    }
+
+    static Properties flowProperties(final Path project) throws java.io.IOException {
+        final Properties props = new Properties();
+        try (var in = Files.newInputStream(project.resolve("routes/ts-multicast/application.properties"))) {
+            props.load(in);
+        }
+        return props;
     }
 
     private static void channel(final Properties props, final String id, final Path source, final String group, final int port,
