@@ -10,7 +10,9 @@
 #   src/test/bench/ts-multicast/run.sh            # all three rates, 8 s each
 #   RATES="20000000" SECONDS_PER_RUN=5 src/test/bench/ts-multicast/run.sh
 #
-# Senders, receiver and ffmpeg all run with nice -n -10 (the same for both sides).
+# Senders, receiver and ffmpeg all run with nice -n -10 (the same for both sides). CPU: the sender
+# JVM's process CPU time while streaming (OperatingSystemMXBean), ffmpeg's whole run (/usr/bin/time);
+# in % of one core.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../../.." && pwd)
 OUT=$ROOT/target/ts-multicast-bench
@@ -60,8 +62,9 @@ for rate in $RATES; do
   wait "$RECEIVER"
   echo "== $rate bit/s: ffmpeg -re" >&2
   receive 239.2.0.2 6001 "$OUT/ffmpeg-$rate.recv.json"
-  nice -n -10 ffmpeg -hide_banner -v error -benchmark -re -i "$src/in.ts" -c copy -muxrate "$rate" -f mpegts \
-    "udp://239.2.0.2:6001?pkt_size=1316&localaddr=127.0.0.1&ttl=1" > "$OUT/ffmpeg-$rate.bench.txt" 2>&1
+  /usr/bin/time -f "cpu user=%U sys=%S wall=%e" -o "$OUT/ffmpeg-$rate.bench.txt" \
+    nice -n -10 ffmpeg -hide_banner -v error -re -i "$src/in.ts" -c copy -muxrate "$rate" -f mpegts \
+    "udp://239.2.0.2:6001?pkt_size=1316&localaddr=127.0.0.1&ttl=1" > "$OUT/ffmpeg-$rate.log" 2>&1
   wait "$RECEIVER"
 done
 
@@ -79,7 +82,7 @@ for r in rates:
             side = f"{s['senderJitterP50Micros']} / {s['senderJitterP99Micros']} / {s['senderJitterMaxMicros']}"
         else:
             t = open(f"{out}/ffmpeg-{r}.bench.txt").read()
-            m = re.search(r"utime=([\d.]+)s stime=([\d.]+)s rtime=([\d.]+)s", t)
+            m = re.search(r"cpu user=([\d.]+) sys=([\d.]+) wall=([\d.]+)", t)
             cpu = f"{round(100 * (float(m[1]) + float(m[2])) / float(m[3]), 1)} %" if m else "?"
             side = "n/a"
         ok = rec['datagrams'] - rec['wrongSize']

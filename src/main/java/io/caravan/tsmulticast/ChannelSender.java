@@ -18,20 +18,28 @@ import org.slf4j.LoggerFactory;
  * <p>Why a plain thread and not a Camel consumer (timer, scheduler): a datagram is due every
  * 130 µs at 80 Mbit/s and 5 ms at 2 Mbit/s; Camel's timer and scheduled executors tick in
  * milliseconds, and an exchange per tick would pace the exchange, not the datagram. The thread
- * parks until {@value #SPIN_NANOS} ns before the due time (Linux timer slack is about 50 µs) and
- * spins the rest, then calls the sink, which is the channel's route ({@code direct:} → netty UDP,
+ * parks until {@value #SPIN_NANOS} ns before the due time and spins the rest (a short spin: Linux
+ * timer slack makes a park overshoot by about 50 µs, well inside the 1 ms goal, and a long spin
+ * would burn a core at 80 Mbit/s where a datagram is due every 130 µs), then calls the sink, which is the channel's route ({@code direct:} → netty UDP,
  * {@code sync=false}): the route stays the one place where the UDP endpoint, TTL and interface are
- * configured, and netty's write is asynchronous, so the send call costs microseconds. A netty
- * channel owned by this class would save the exchange (~2 µs) but duplicate the endpoint setup
- * that Camel already does; the measured departure jitter (see src/test/bench/ts-multicast) shows
- * the exchange is not the bottleneck.
+ * configured, and with {@code sync=false} netty's write returns as soon as the datagram is out.
+ * Measured on this project's 2-core test machine (src/test/bench/ts-multicast/RESULTS.md): the
+ * route costs about 27 µs of CPU per datagram once warm, an owned Netty channel about 20 µs, a bare
+ * JDK DatagramChannel about 5 µs; at 80 Mbit/s (7,600 datagrams/s) the route costs about a fifth of
+ * a core, which buys one place of configuration and Camel's endpoint management, so the route stays.
+ * The first send opens netty's channel (tens of ms), so the clock starts after it.
  */
 public final class ChannelSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelSender.class);
-    static final long SPIN_NANOS = 60_000L;
-    /** Later than this, the schedule moves instead of bursting to catch up (counted as a re-anchor). */
-    private static final long REANCHOR_NANOS = 50_000_000L;
+    static final long SPIN_NANOS = 20_000L;
+    /**
+     * A sender that fell behind (CPU starved, GC) catches up by sending the late datagrams at once,
+     * which keeps the PCR rate on average as receivers' buffers need; only when it is this far behind
+     * does the schedule move instead (counted as a re-anchor). After the source had nothing to send
+     * (live edge) the schedule always moves: there is nothing to catch up.
+     */
+    private static final long REANCHOR_NANOS = 1_000_000_000L;
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final ChannelConfig config;
@@ -43,6 +51,7 @@ public final class ChannelSender {
     private volatile boolean finished;
     private Thread thread;
     private long anchor = Long.MIN_VALUE;
+    private boolean afterIdle;
 
     public ChannelSender(final ChannelConfig config, final ChannelStats stats, final DatagramSink sink, final BooleanSupplier ready) {
         this(config, stats, sink, ready, SegmentSource.of(config.source(), config.loop()));
@@ -190,11 +199,12 @@ public final class ChannelSender {
         }
         long due = anchor + offset;
         final long behind = System.nanoTime() - due;
-        if (behind > REANCHOR_NANOS) {
+        if (behind > REANCHOR_NANOS || (afterIdle && behind > ChannelStats.LATE_NANOS)) {
             anchor += behind;
             due += behind;
             stats.reanchored();
         }
+        afterIdle = false;
         waitUntil(due);
         final long now = System.nanoTime();
         transmit(datagram, now - due, now);
@@ -225,6 +235,7 @@ public final class ChannelSender {
     }
 
     private void idle() {
+        afterIdle = true;
         if (running) {
             LockSupport.parkNanos(IDLE_NANOS);
         }

@@ -42,7 +42,9 @@ public final class MulticastNamespaceMain {
         final Path out = Path.of(args[2]);
         final Map<String, Object> result = new LinkedHashMap<>();
         final Properties props = flowProperties(project);
-        props.put("ts-multicast.channels", "vod,loop,bad");
+        props.put("ts-multicast.channels", "vod,loop,bad,live");
+        final Path live = LivePlaylist.prepare(streams.resolve("vod"), out.resolveSibling("live"));
+        channel(props, "live", live, "239.1.1.4", 5004, false);
         channel(props, "vod", streams.resolve("vod/index.m3u8"), "239.1.1.1", 5001, false);
         channel(props, "loop", streams.resolve("single"), "239.1.1.2", 5002, true);
         channel(props, "bad", streams.resolve("bad/index.m3u8"), "239.1.1.3", 5003, false);
@@ -55,7 +57,9 @@ public final class MulticastNamespaceMain {
 
             try (TsReceiver vod = new TsReceiver("239.1.1.1", 5001, "lo");
                     TsReceiver loop = new TsReceiver("239.1.1.2", 5002, "lo");
-                    TsReceiver bad = new TsReceiver("239.1.1.3", 5003, "lo")) {
+                    TsReceiver bad = new TsReceiver("239.1.1.3", 5003, "lo");
+                    TsReceiver liveReceiver = new TsReceiver("239.1.1.4", 5004, "lo");
+                    LivePlaylist publisher = new LivePlaylist(live)) {
                 final Path ffprobeOut = out.resolveSibling("ffprobe-vod.txt");
                 final Process ffprobe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
                         "-show_entries", "stream=nb_read_frames", "-of", "default=nw=1:nk=1",
@@ -68,8 +72,11 @@ public final class MulticastNamespaceMain {
                 channels.control("vod", "start");
                 channels.control("loop", "start");
                 channels.control("bad", "start");
-                Awaitility.await("vod and bad finished").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> state(channels, "vod").equals("finished") && state(channels, "bad").equals("finished"));
+                channels.control("live", "start");
+                publisher.start();
+                Awaitility.await("vod, bad and live finished").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> state(channels, "vod").equals("finished") && state(channels, "bad").equals("finished")
+                                && state(channels, "live").equals("finished"));
                 result.put("vodSeconds", (System.nanoTime() - t0) / 1e9);
                 Awaitility.await("loop played 2.5 passes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                         .until(() -> System.nanoTime() - t0 > 5_500_000_000L);
@@ -86,6 +93,7 @@ public final class MulticastNamespaceMain {
                 result.putAll(vod.analyse().toMap("vod."));
                 result.putAll(loop.analyse().toMap("loop."));
                 result.putAll(bad.analyse().toMap("bad."));
+                result.putAll(liveReceiver.analyse().toMap("live."));
             }
             result.put("channels", JSON.readTree(channels.describe()));
             result.put("loopStateAfterStop", state(channels, "loop"));

@@ -82,11 +82,22 @@ class MulticastNamespaceTest {
 
     @Test
     void bitrateFollowsThePcrWithinOnePercent() {
-        for (final String id : List.of("vod", "loop")) {
+        for (final String id : List.of("vod", "loop", "live")) {
             final double pcr = result.get(id + ".pcrBitrate").asDouble();
             assertThat(pcr).as("%s PCR-derived bitrate", id).isGreaterThan(100_000);
             assertThat(result.get(id + ".arrivalBitrate").asDouble()).as("%s arrival bitrate", id).isCloseTo(pcr, within(pcr * 0.01));
         }
+    }
+
+    @Test
+    void aGrowingLivePlaylistIsFollowedToItsEnd() {
+        final JsonNode live = channel("live");
+        assertThat(live.get("state").asText()).isEqualTo("finished");
+        assertThat(live.get("segments").asInt()).isEqualTo(4);
+        assertThat(live.get("errors").asInt()).isZero();
+        assertThat(result.get("live.packets").asInt()).isEqualTo(result.get("vod.packets").asInt());
+        assertThat(result.get("live.ccErrors").asInt()).isZero();
+        assertThat(result.get("live.wrongSize").asInt()).isZero();
     }
 
     @Test
