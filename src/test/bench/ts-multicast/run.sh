@@ -11,8 +11,9 @@
 #   RATES="20000000" SECONDS_PER_RUN=5 src/test/bench/ts-multicast/run.sh
 #
 # Senders, receiver and ffmpeg all run with nice -n -10 (the same for both sides). CPU: the sender
-# JVM's process CPU time while streaming (OperatingSystemMXBean), ffmpeg's whole run (/usr/bin/time);
-# in % of one core.
+# JVM's process CPU time while streaming (OperatingSystemMXBean; "steady" = second half of the run,
+# after JIT compilation), ffmpeg's whole run (/usr/bin/time); in % of one core. Sender-side jitter
+# covers the last 8192 datagrams of the run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../../.." && pwd)
 OUT=$ROOT/target/ts-multicast-bench
@@ -58,7 +59,7 @@ for rate in $RATES; do
   echo "== $rate bit/s: caravan" >&2
   receive 239.2.0.1 6000 "$OUT/caravan-$rate.recv.json"
   nice -n -10 "$JAVA" -Xmx512m -cp "$CP" $PKG.BenchSenderMain "$ROOT" "$src" 239.2.0.1 6000 "$OUT/caravan-$rate.send.json" \
-    > "$OUT/caravan-$rate.send.log" 2>&1
+    "$SECONDS_PER_RUN" > "$OUT/caravan-$rate.send.log" 2>&1
   wait "$RECEIVER"
   echo "== $rate bit/s: ffmpeg -re" >&2
   receive 239.2.0.2 6001 "$OUT/ffmpeg-$rate.recv.json"
@@ -78,7 +79,7 @@ for r in rates:
         rec = json.load(open(f"{out}/{who}-{r}.recv.json"))
         if who == "caravan":
             s = json.load(open(f"{out}/{who}-{r}.send.json"))
-            cpu = f"{s['cpuPercent']} %"
+            cpu = f"{s['cpuPercent']} % (steady {s.get('cpuSteadyPercent', '?')} %)"
             side = f"{s['senderJitterP50Micros']} / {s['senderJitterP99Micros']} / {s['senderJitterMaxMicros']}"
         else:
             t = open(f"{out}/ffmpeg-{r}.bench.txt").read()

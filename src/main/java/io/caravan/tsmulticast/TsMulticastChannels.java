@@ -154,7 +154,14 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
             throw new UnknownChannelException(id);
         }
         switch (action == null ? "" : action) {
-            case "start" -> camelContext.getRouteController().startRoute(ROUTE_PREFIX + id);
+            case "start" -> {
+                final ServiceStatus status = camelContext.getRouteController().getRouteStatus(ROUTE_PREFIX + id);
+                if (status != null && status.isStarted()) {
+                    startSender(channel); // a finished (non-looping) channel plays again
+                } else {
+                    camelContext.getRouteController().startRoute(ROUTE_PREFIX + id);
+                }
+            }
             case "stop" -> {
                 stopSender(channel);
                 camelContext.getRouteController().stopRoute(ROUTE_PREFIX + id);

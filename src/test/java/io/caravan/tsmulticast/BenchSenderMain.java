@@ -17,11 +17,15 @@ import org.awaitility.Awaitility;
  * flow's real YAML with one channel playing {@code source} once to {@code group:port} on lo;
  * writes sender-side stats and the process CPU time spent while streaming.
  *
- * <p>args: project dir, source (.ts directory or .m3u8), group, port, output json.
+ * <p>args: project dir, source (.ts directory or .m3u8), group, port, output json, stream seconds.
  */
 public final class BenchSenderMain {
 
     private BenchSenderMain() {
+    }
+
+    private static long halfNanos(final String[] args) {
+        return args.length > 5 ? (long) (Double.parseDouble(args[5]) * 0.5e9) : 4_000_000_000L;
     }
 
     public static void main(final String[] args) throws Exception {
@@ -41,10 +45,20 @@ public final class BenchSenderMain {
             final long cpu0 = os.getProcessCpuTime();
             final long t0 = System.nanoTime();
             channels.control("bench", "start");
-            Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> MulticastNamespaceMain.state(channels, "bench").equals("finished"));
+            // steady state: the second half of the run (the first one includes JIT compilation)
+            final long[] half = new long[2];
+            Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                if (half[0] == 0 && System.nanoTime() - t0 > halfNanos(args)) {
+                    half[0] = System.nanoTime();
+                    half[1] = os.getProcessCpuTime();
+                }
+                return MulticastNamespaceMain.state(channels, "bench").equals("finished");
+            });
             final long wall = System.nanoTime() - t0;
             final long cpu = os.getProcessCpuTime() - cpu0;
+            if (half[0] != 0) {
+                out.put("cpuSteadyPercent", Math.round(1000.0 * (os.getProcessCpuTime() - half[1]) / (System.nanoTime() - half[0])) / 10.0);
+            }
             final ChannelStats stats = channels.stats("bench");
             out.put("wallSeconds", wall / 1e9);
             out.put("cpuPercent", Math.round(1000.0 * cpu / wall) / 10.0);
