@@ -56,11 +56,13 @@ receive() { # group port out -> starts a receiver in the background, returns onc
 
 for rate in $RATES; do
   src=$OUT/src-$rate
-  echo "== $rate bit/s: caravan" >&2
-  receive 239.2.0.1 6000 "$OUT/caravan-$rate.recv.json"
-  nice -n -10 "$JAVA" -Xmx512m -cp "$CP" $PKG.BenchSenderMain "$ROOT" "$src" 239.2.0.1 6000 "$OUT/caravan-$rate.send.json" \
-    "$SECONDS_PER_RUN" > "$OUT/caravan-$rate.send.log" 2>&1
-  wait "$RECEIVER"
+  for output in netty-channel camel-route; do
+    echo "== $rate bit/s: caravan $output" >&2
+    receive 239.2.0.1 6000 "$OUT/caravan-$output-$rate.recv.json"
+    nice -n -10 "$JAVA" -Xmx512m -cp "$CP" $PKG.BenchSenderMain "$ROOT" "$src" 239.2.0.1 6000 "$OUT/caravan-$output-$rate.send.json" \
+      "$SECONDS_PER_RUN" "$output" > "$OUT/caravan-$output-$rate.send.log" 2>&1
+    wait "$RECEIVER"
+  done
   echo "== $rate bit/s: ffmpeg -re" >&2
   receive 239.2.0.2 6001 "$OUT/ffmpeg-$rate.recv.json"
   /usr/bin/time -f "cpu user=%U sys=%S wall=%e" -o "$OUT/ffmpeg-$rate.bench.txt" \
@@ -75,9 +77,9 @@ out, rates = sys.argv[1], sys.argv[2:]
 print("| rate | sender | datagrams | 1316 B | CC errors | PCR bitrate | achieved | jitter p50 / p99 / max (µs, receiver) | sender-side p50 / p99 / max (µs) | CPU |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for r in rates:
-    for who in ("caravan", "ffmpeg"):
+    for who in ("caravan-netty-channel", "caravan-camel-route", "ffmpeg"):
         rec = json.load(open(f"{out}/{who}-{r}.recv.json"))
-        if who == "caravan":
+        if who.startswith("caravan"):
             s = json.load(open(f"{out}/{who}-{r}.send.json"))
             cpu = f"{s['cpuPercent']} % (steady {s.get('cpuSteadyPercent', '?')} %)"
             side = f"{s['senderJitterP50Micros']} / {s['senderJitterP99Micros']} / {s['senderJitterMaxMicros']}"

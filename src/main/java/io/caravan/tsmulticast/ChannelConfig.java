@@ -15,9 +15,15 @@ import java.util.regex.Pattern;
  * @param loop      start again from the first segment at the end of a VOD playlist or directory
  * @param bitrate   bits per second for streams without PCR
  * @param autostart start with the application
+ * @param output    {@value #OUTPUT_ROUTE}: datagrams go through the channel's Camel route (direct: → netty UDP
+ *                  producer); {@value #OUTPUT_NETTY}: a Netty channel owned by the sender, the pacing loop on
+ *                  its event loop (cheaper and more punctual, see {@link NettyChannelSink})
  */
 public record ChannelConfig(String id, String source, String group, int port, int ttl, String iface, boolean loop,
-        long bitrate, boolean autostart) {
+        long bitrate, boolean autostart, String output) {
+
+    public static final String OUTPUT_ROUTE = "camel-route";
+    public static final String OUTPUT_NETTY = "netty-channel";
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
@@ -40,6 +46,9 @@ public record ChannelConfig(String id, String source, String group, int port, in
         if (iface == null || iface.isBlank()) {
             throw new IllegalArgumentException("channel " + id + ": interface is required");
         }
+        if (!OUTPUT_ROUTE.equals(output) && !OUTPUT_NETTY.equals(output)) {
+            throw new IllegalArgumentException("channel " + id + ": output must be " + OUTPUT_ROUTE + " or " + OUTPUT_NETTY + ", was '" + output + "'");
+        }
         if (bitrate < 10_000) {
             throw new IllegalArgumentException("channel " + id + ": bitrate must be at least 10000 bit/s, was " + bitrate);
         }
@@ -54,7 +63,7 @@ public record ChannelConfig(String id, String source, String group, int port, in
                 integer(props, id, "port", "5000"), integer(props, id, "ttl", "1"), get(props, id, "interface", "lo"),
                 Boolean.parseBoolean(get(props, id, "loop", "true")),
                 Long.parseLong(get(props, id, "bitrate", "2000000").trim()),
-                Boolean.parseBoolean(get(props, id, "autostart", "false")));
+                Boolean.parseBoolean(get(props, id, "autostart", "false")), get(props, id, "output", OUTPUT_NETTY));
     }
 
     private static int integer(final Map<String, String> props, final String id, final String key, final String dflt) {

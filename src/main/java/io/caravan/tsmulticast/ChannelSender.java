@@ -15,19 +15,24 @@ import org.slf4j.LoggerFactory;
  * re-syncs and restamps packets, times them by PCR ({@link PcrPacer}), packs datagrams and hands
  * each one to the {@link DatagramSink} at its scheduled {@link System#nanoTime()}.
  *
- * <p>Why a plain thread and not a Camel consumer (timer, scheduler): a datagram is due every
+ * <p>Why a plain loop and not a Camel consumer (timer, scheduler): a datagram is due every
  * 130 µs at 80 Mbit/s and 5 ms at 2 Mbit/s; Camel's timer and scheduled executors tick in
- * milliseconds, and an exchange per tick would pace the exchange, not the datagram. The thread
- * parks until {@value #SPIN_NANOS} ns before the due time and spins the rest (a short spin: Linux
- * timer slack makes a park overshoot by about 50 µs, well inside the 1 ms goal, and a long spin
- * would burn a core at 80 Mbit/s where a datagram is due every 130 µs), then calls the sink, which is the channel's route ({@code direct:} → netty UDP,
- * {@code sync=false}): the route stays the one place where the UDP endpoint, TTL and interface are
- * configured, and with {@code sync=false} netty's write returns as soon as the datagram is out.
- * Measured on this project's 2-core test machine (src/test/bench/ts-multicast/RESULTS.md): the
- * route costs about 27 µs of CPU per datagram once warm, an owned Netty channel about 20 µs, a bare
- * JDK DatagramChannel about 5 µs; at 80 Mbit/s (7,600 datagrams/s) the route costs about a fifth of
- * a core, which buys one place of configuration and Camel's endpoint management, so the route stays.
- * The first send opens netty's channel (tens of ms), so the clock starts after it.
+ * milliseconds, and an exchange per tick would pace the exchange, not the datagram. The loop parks
+ * until {@value #SPIN_NANOS} ns before the due time and spins the rest (a short spin: Linux timer
+ * slack makes a park overshoot by about 50 µs, well inside the 1 ms goal, and a long spin would
+ * burn a core at 80 Mbit/s), then hands the datagram to the sink:
+ * <ul>
+ * <li>{@code netty-channel} (default): a Netty channel owned by the channel, and this loop runs on
+ *     that channel's own event loop, so the write is a direct {@code sendto} at the scheduled
+ *     instant ({@link NettyChannelSink});</li>
+ * <li>{@code camel-route}: the channel's route ({@code direct:} → netty UDP producer,
+ *     {@code sync=false}). Every send then hops to the netty worker thread, which has to be woken
+ *     and scheduled too: measured here 170-630 µs of CPU per datagram at 190-1,900 datagrams/s
+ *     against 26-88 µs for a send from the pacing thread, and 3-5× the lateness.</li>
+ * </ul>
+ * Both are measured side by side with ffmpeg in src/test/bench/ts-multicast/RESULTS.md. The route
+ * template stays the channel's lifecycle (start/stop, route status, supervision) in both cases.
+ * The first send opens the socket, so the clock starts after it.
  */
 public final class ChannelSender {
 
@@ -49,7 +54,9 @@ public final class ChannelSender {
     private final SegmentSource source;
     private volatile boolean running;
     private volatile boolean finished;
-    private Thread thread;
+    private volatile Thread worker;
+    private boolean started;
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     private long anchor = Long.MIN_VALUE;
     private boolean afterIdle;
 
@@ -67,26 +74,35 @@ public final class ChannelSender {
     }
 
     public synchronized void start() {
-        if (thread != null) {
+        if (started) {
             return;
         }
+        started = true;
         running = true;
-        thread = new Thread(this::run, "ts-multicast-" + config.id());
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MAX_PRIORITY);
-        thread.start();
+        final java.util.concurrent.Executor executor = sink.executor();
+        if (executor != null) {
+            executor.execute(this::run);
+        } else {
+            final Thread thread = new Thread(this::run, "ts-multicast-" + config.id());
+            thread.setDaemon(true);
+            thread.setPriority(Thread.MAX_PRIORITY);
+            thread.start();
+        }
     }
 
+    /** Stops the loop and waits (up to 5 s) until it has left. */
     public synchronized void stop() {
         running = false;
-        if (thread != null) {
-            LockSupport.unpark(thread);
+        final Thread w = worker;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        if (started) {
             try {
-                thread.join(5000);
+                done.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            thread = null;
         }
     }
 
@@ -100,6 +116,19 @@ public final class ChannelSender {
     }
 
     private void run() {
+        worker = Thread.currentThread();
+        try {
+            loop();
+        } catch (RuntimeException | Error e) {
+            fail("channel " + config.id() + ": sender stopped by " + e);
+            throw e;
+        } finally {
+            worker = null;
+            done.countDown();
+        }
+    }
+
+    private void loop() {
         while (running && !ready.getAsBoolean()) {
             LockSupport.parkNanos(5_000_000L);
         }

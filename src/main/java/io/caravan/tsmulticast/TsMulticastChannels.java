@@ -35,7 +35,7 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
     public static final String ROUTE_PREFIX = "ts-multicast-send-";
     private static final Logger LOG = LoggerFactory.getLogger(TsMulticastChannels.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> KEYS = List.of("source", "group", "port", "ttl", "interface", "loop", "bitrate", "autostart");
+    private static final List<String> KEYS = List.of("source", "group", "port", "ttl", "interface", "loop", "bitrate", "autostart", "output");
 
     private final Map<String, Channel> channels = new LinkedHashMap<>();
     private final Map<String, String> invalid = new LinkedHashMap<>();
@@ -47,6 +47,7 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
         final ChannelStats stats = new ChannelStats();
         ChannelSender sender;
         Producer producer;
+        NettyChannelSink owned;
 
         Channel(final ChannelConfig config) {
             this.config = config;
@@ -212,6 +213,7 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
         m.put("ttl", c.config.ttl());
         m.put("interface", c.config.iface());
         m.put("loop", c.config.loop());
+        m.put("output", c.config.output());
         m.putAll(c.stats.toMap());
         return m;
     }
@@ -222,19 +224,25 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
         }
         stopSenderLocked(channel);
         try {
-            final Endpoint endpoint = camelContext.getEndpoint("direct:ts-multicast-out-" + channel.config.id());
-            final Producer producer = endpoint.createProducer();
-            producer.start();
-            channel.producer = producer;
+            final DatagramSink sink;
+            if (ChannelConfig.OUTPUT_NETTY.equals(channel.config.output())) {
+                channel.owned = new NettyChannelSink(channel.config);
+                sink = channel.owned;
+            } else {
+                final Endpoint endpoint = camelContext.getEndpoint("direct:ts-multicast-out-" + channel.config.id());
+                final Producer producer = endpoint.createProducer();
+                producer.start();
+                channel.producer = producer;
+                sink = datagram -> {
+                    final Exchange exchange = endpoint.createExchange();
+                    exchange.getIn().setBody(datagram);
+                    producer.process(exchange);
+                    if (exchange.getException() != null) {
+                        throw exchange.getException();
+                    }
+                };
+            }
             final String routeId = ROUTE_PREFIX + channel.config.id();
-            final DatagramSink sink = datagram -> {
-                final Exchange exchange = endpoint.createExchange();
-                exchange.getIn().setBody(datagram);
-                producer.process(exchange);
-                if (exchange.getException() != null) {
-                    throw exchange.getException();
-                }
-            };
             channel.sender = new ChannelSender(channel.config, channel.stats, sink, () -> {
                 final ServiceStatus s = camelContext.getRouteController().getRouteStatus(routeId);
                 return s != null && s.isStarted();
@@ -261,6 +269,10 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
                 LOG.debug("producer stop", e);
             }
             channel.producer = null;
+        }
+        if (channel.owned != null) {
+            channel.owned.close();
+            channel.owned = null;
         }
     }
 

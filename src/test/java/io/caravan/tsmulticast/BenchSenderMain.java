@@ -17,7 +17,7 @@ import org.awaitility.Awaitility;
  * flow's real YAML with one channel playing {@code source} once to {@code group:port} on lo;
  * writes sender-side stats and the process CPU time spent while streaming.
  *
- * <p>args: project dir, source (.ts directory or .m3u8), group, port, output json, stream seconds.
+ * <p>args: project dir, source (.ts directory or .m3u8), group, port, output json, stream seconds, output (netty-channel | camel-route).
  */
 public final class BenchSenderMain {
 
@@ -36,6 +36,7 @@ public final class BenchSenderMain {
         props.put("ts-multicast.channel.bench.group", args[2]);
         props.put("ts-multicast.channel.bench.port", args[3]);
         props.put("ts-multicast.channel.bench.loop", "false");
+        props.put("ts-multicast.channel.bench.output", args.length > 6 ? args[6] : ChannelConfig.OUTPUT_NETTY);
         final Map<String, Object> out = new LinkedHashMap<>();
         try (DefaultCamelContext camel = MulticastNamespaceMain.startFlow(project, props)) {
             final TsMulticastChannels channels = camel.getRegistry().lookupByNameAndType("tsMulticastChannels", TsMulticastChannels.class);
@@ -60,6 +61,16 @@ public final class BenchSenderMain {
                 out.put("cpuSteadyPercent", Math.round(1000.0 * (os.getProcessCpuTime() - half[1]) / (System.nanoTime() - half[0])) / 10.0);
             }
             final ChannelStats stats = channels.stats("bench");
+            final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            final Map<String, Long> perThread = new java.util.TreeMap<>();
+            for (final long id : threads.getAllThreadIds()) {
+                final java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+                final long t = threads.getThreadCpuTime(id);
+                if (info != null && t > 50_000_000L) {
+                    perThread.put(info.getThreadName(), t / 1_000_000L);
+                }
+            }
+            out.put("threadCpuMillis", perThread);
             out.put("wallSeconds", wall / 1e9);
             out.put("cpuPercent", Math.round(1000.0 * cpu / wall) / 10.0);
             out.put("datagrams", stats.datagrams());

@@ -32,6 +32,7 @@ class ChannelConfigTest {
         assertThat(c.loop()).isTrue();
         assertThat(c.autostart()).isFalse();
         assertThat(c.bitrate()).isEqualTo(2_000_000);
+        assertThat(c.output()).isEqualTo(ChannelConfig.OUTPUT_NETTY);
     }
 
     @ParameterizedTest
@@ -44,6 +45,7 @@ class ChannelConfigTest {
         "port|abc|not a number",
         "ttl|256|ttl must be",
         "bitrate|5|bitrate must be",
+        "output|udp|output must be camel-route or netty-channel",
         "source| |source is required"})
     void rejectsBadValuesWithAClearMessage(final String key, final String value, final String message) {
         final Map<String, String> m = base();

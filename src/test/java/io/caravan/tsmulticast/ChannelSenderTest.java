@@ -24,7 +24,7 @@ class ChannelSenderTest {
     private final List<Long> at = Collections.synchronizedList(new ArrayList<>());
 
     private ChannelSender sender(final ChannelStats stats, final boolean loop) {
-        final ChannelConfig config = new ChannelConfig("t", dir.toString(), "239.9.9.9", 5000, 1, "lo", loop, 1_000_000, false);
+        final ChannelConfig config = new ChannelConfig("t", dir.toString(), "239.9.9.9", 5000, 1, "lo", loop, 1_000_000, false, ChannelConfig.OUTPUT_ROUTE);
         return new ChannelSender(config, stats, d -> {
             at.add(System.nanoTime());
             sent.add(d);

@@ -49,6 +49,8 @@ public final class MulticastNamespaceMain {
         channel(props, "loop", streams.resolve("single"), "239.1.1.2", 5002, true);
         channel(props, "bad", streams.resolve("bad/index.m3u8"), "239.1.1.3", 5003, false);
         props.put("ts-multicast.channel.bad.bitrate", "400000");
+        // vod goes through the Camel route (direct: -> netty producer), the others through their own Netty channel
+        props.put("ts-multicast.channel.vod.output", ChannelConfig.OUTPUT_ROUTE);
 
         try (DefaultCamelContext camel = startFlow(project, props)) {
             final TsMulticastChannels channels = camel.getRegistry().lookupByNameAndType("tsMulticastChannels", TsMulticastChannels.class);
