@@ -174,6 +174,15 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
         }
     }
 
+    /** The state the list shows for one channel: sending, finished, stopped, started, ... */
+    public synchronized String state(final String id) {
+        final Channel channel = channels.get(id);
+        if (channel == null) {
+            throw new UnknownChannelException(id);
+        }
+        return stateOf(channel);
+    }
+
     /** Live stats of one channel (tests and the list). */
     public synchronized ChannelStats stats(final String id) {
         final Channel channel = channels.get(id);
@@ -203,10 +212,7 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
     private Map<String, Object> view(final Channel c) {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.config.id());
-        final ServiceStatus status = camelContext.getRouteController().getRouteStatus(ROUTE_PREFIX + c.config.id());
-        final boolean sending = c.sender != null && c.sender.isRunning();
-        m.put("state", c.sender != null && c.sender.isFinished() ? "finished"
-                : sending ? "sending" : status == null ? "stopped" : status.name().toLowerCase());
+        m.put("state", stateOf(c));
         m.put("source", c.config.source());
         m.put("group", c.config.group());
         m.put("port", c.config.port());
@@ -216,6 +222,17 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
         m.put("output", c.config.output());
         m.putAll(c.stats.toMap());
         return m;
+    }
+
+    private String stateOf(final Channel c) {
+        final ServiceStatus status = camelContext.getRouteController().getRouteStatus(ROUTE_PREFIX + c.config.id());
+        if (c.sender != null && c.sender.isFinished()) {
+            return "finished";
+        }
+        if (c.sender != null && c.sender.isRunning()) {
+            return "sending";
+        }
+        return status == null ? "stopped" : status.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private synchronized void startSender(final Channel channel) {

@@ -48,12 +48,12 @@ public final class BenchSenderMain {
             channels.control("bench", "start");
             // steady state: the second half of the run (the first one includes JIT compilation)
             final long[] half = new long[2];
-            Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
                 if (half[0] == 0 && System.nanoTime() - t0 > halfNanos(args)) {
                     half[0] = System.nanoTime();
                     half[1] = os.getProcessCpuTime();
                 }
-                return MulticastNamespaceMain.state(channels, "bench").equals("finished");
+                return channels.state("bench").equals("finished");
             });
             final long wall = System.nanoTime() - t0;
             final long cpu = os.getProcessCpuTime() - cpu0;
