@@ -35,8 +35,10 @@ class BearerTokenPolicyTest {
         oidc.publish(key);
         context = new DefaultCamelContext();
         final java.util.Properties props = new java.util.Properties();
-        props.putAll(Map.of("oauth2.issuers", "caravan", "oauth2.issuer.caravan.uri", issuer,
-                "oauth2.issuer.caravan.audience", "api://caravan"));
+        // issuer id "policy-test": the test JVM also carries the real brokers' system property
+        // oauth2.issuer.caravan.uri, and Camel lets system properties win
+        props.putAll(Map.of("oauth2.issuers", "policy-test", "oauth2.issuer.policy-test.uri", issuer,
+                "oauth2.issuer.policy-test.audience", "api://caravan"));
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -49,6 +51,11 @@ class BearerTokenPolicyTest {
                         .end()
                         .setHeader("after", constant("ran"));
                 from("direct:admin").routeId("test-admin").policy(new BearerTokenPolicy("devices:admin, whoami")).setBody(constant("admin"));
+                from("direct:nested").routeId("test-nested")
+                        .policy(new BearerTokenPolicy("whoami"))
+                        .setHeader("outer", constant("ran"))
+                        .policy(new BearerTokenPolicy("devices:admin"))
+                        .setBody(simple("inner:${header.CaravanPrincipalSubject}"));
             }
         });
         context.start();
@@ -144,6 +151,15 @@ class BearerTokenPolicyTest {
                 + "error_description=\"scope required: devices:admin whoami\", scope=\"devices:admin whoami\"");
         assertThat(call("direct:admin", Map.of("Authorization", "Bearer " + token("whoami devices:admin"))).getMessage().getBody())
                 .isEqualTo("admin");
+    }
+
+    @Test
+    void nestedPolicyReusesTheVerifiedPrincipalAndChecksItsOwnScopes() {
+        final Exchange both = call("direct:nested", Map.of("Authorization", "Bearer " + token("whoami devices:admin")));
+        assertThat(both.getMessage().getBody()).isEqualTo("inner:client-a");
+        final Exchange outerOnly = call("direct:nested", Map.of("Authorization", "Bearer " + token("whoami")));
+        assertThat(outerOnly.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(403);
+        assertThat(outerOnly.getMessage().getHeader("WWW-Authenticate", String.class)).contains("scope=\"devices:admin\"");
     }
 
     @Test
