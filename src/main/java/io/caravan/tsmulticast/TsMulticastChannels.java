@@ -94,6 +94,11 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
                     .parameter("interface", config.iface())
                     .parameter("autostart", String.valueOf(config.autostart()))
                     .add();
+            // a supervising route controller (the gateway's) does not start routes added after startup
+            final ServiceStatus status = camelContext.getRouteController().getRouteStatus(ROUTE_PREFIX + id);
+            if (config.autostart() && (status == null || !status.isStarted())) {
+                camelContext.getRouteController().startRoute(ROUTE_PREFIX + id);
+            }
             LOG.info("ts-multicast: channel {} ready ({} → {}:{}, autostart {})", id, config.source(), config.group(), config.port(),
                     config.autostart());
         }

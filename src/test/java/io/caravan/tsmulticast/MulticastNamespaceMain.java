@@ -51,11 +51,15 @@ public final class MulticastNamespaceMain {
         props.put("ts-multicast.channel.bad.bitrate", "400000");
         // vod goes through the Camel route (direct: -> netty producer), the others through their own Netty channel
         props.put("ts-multicast.channel.vod.output", ChannelConfig.OUTPUT_ROUTE);
+        // loop starts with the application (supervised route, autostart=true); the others on request
+        props.put("ts-multicast.channel.loop.autostart", "true");
 
         try (DefaultCamelContext camel = startFlow(project, props)) {
             final TsMulticastChannels channels = camel.getRegistry().lookupByNameAndType("tsMulticastChannels", TsMulticastChannels.class);
             Awaitility.await("channel routes").atMost(Duration.ofSeconds(20)).until(() -> camel.getRoute("ts-multicast-send-bad") != null);
             result.put("routesBeforeStart", camel.getRouteController().getRouteStatus("ts-multicast-send-vod").name());
+            Awaitility.await("loop autostarted").atMost(Duration.ofSeconds(20)).until(() -> state(channels, "loop").equals("sending"));
+            result.put("loopAutostarted", state(channels, "loop"));
 
             try (TsReceiver vod = new TsReceiver("239.1.1.1", 5001, "lo");
                     TsReceiver loop = new TsReceiver("239.1.1.2", 5002, "lo");
@@ -72,7 +76,6 @@ public final class MulticastNamespaceMain {
 
                 final long t0 = System.nanoTime();
                 channels.control("vod", "start");
-                channels.control("loop", "start");
                 channels.control("bad", "start");
                 channels.control("live", "start");
                 publisher.start();
@@ -112,6 +115,11 @@ public final class MulticastNamespaceMain {
      */
     static DefaultCamelContext startFlow(final Path project, final Properties props) throws Exception {
         final DefaultCamelContext camel = new DefaultCamelContext();
+        // as in the gateway (camel.routecontroller.enabled=true): routes are supervised
+        final org.apache.camel.impl.engine.DefaultSupervisingRouteController supervising =
+                new org.apache.camel.impl.engine.DefaultSupervisingRouteController();
+        supervising.setInitialDelay(0);
+        camel.setRouteController(supervising);
         camel.getPropertiesComponent().setInitialProperties(props);
         final Path yaml = project.resolve("routes/ts-multicast/ts-multicast.camel.yaml");
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(yaml.getFileName().toString(), Files.readString(yaml)));

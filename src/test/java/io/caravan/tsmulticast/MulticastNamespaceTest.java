@@ -60,6 +60,7 @@ class MulticastNamespaceTest {
     @Test
     void channelsWaitForTheirStartAndStopOnRequest() {
         assertThat(result.get("routesBeforeStart").asText()).isEqualTo("Stopped");
+        assertThat(result.get("loopAutostarted").asText()).as("autostart=true channel under the supervising route controller").isEqualTo("sending");
         assertThat(result.get("loopWhileSending").asText()).isEqualTo("sending");
         assertThat(result.get("loopStateAfterStop").asText()).isEqualTo("stopped");
         assertThat(channel("vod").get("state").asText()).isEqualTo("finished");
