@@ -42,7 +42,8 @@ public final class MulticastNamespaceMain {
         final Path out = Path.of(args[2]);
         final Map<String, Object> result = new LinkedHashMap<>();
         final Properties props = flowProperties(project);
-        props.put("ts-multicast.channels", "vod,loop,bad,live");
+        props.put("ts-multicast.channels", "vod,loop,bad,live,wrap");
+        channel(props, "wrap", streams.resolve("wrap"), "239.1.1.5", 5005, false);
         final Path live = LivePlaylist.prepare(streams.resolve("vod"), out.resolveSibling("live"));
         channel(props, "live", live, "239.1.1.4", 5004, false);
         channel(props, "vod", streams.resolve("vod/index.m3u8"), "239.1.1.1", 5001, false);
@@ -65,6 +66,7 @@ public final class MulticastNamespaceMain {
                     TsReceiver loop = new TsReceiver("239.1.1.2", 5002, "lo");
                     TsReceiver bad = new TsReceiver("239.1.1.3", 5003, "lo");
                     TsReceiver liveReceiver = new TsReceiver("239.1.1.4", 5004, "lo");
+                    TsReceiver wrap = new TsReceiver("239.1.1.5", 5005, "lo");
                     LivePlaylist publisher = new LivePlaylist(live)) {
                 final Path ffprobeOut = out.resolveSibling("ffprobe-vod.txt");
                 final Process ffprobe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
@@ -78,10 +80,11 @@ public final class MulticastNamespaceMain {
                 channels.control("vod", "start");
                 channels.control("bad", "start");
                 channels.control("live", "start");
+                channels.control("wrap", "start");
                 publisher.start();
                 Awaitility.await("vod, bad and live finished").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                         .until(() -> state(channels, "vod").equals("finished") && state(channels, "bad").equals("finished")
-                                && state(channels, "live").equals("finished"));
+                                && state(channels, "live").equals("finished") && state(channels, "wrap").equals("finished"));
                 result.put("vodSeconds", (System.nanoTime() - t0) / 1e9);
                 Awaitility.await("loop played 2.5 passes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                         .until(() -> System.nanoTime() - t0 > 5_500_000_000L);
@@ -99,6 +102,7 @@ public final class MulticastNamespaceMain {
                 result.putAll(loop.analyse().toMap("loop."));
                 result.putAll(bad.analyse().toMap("bad."));
                 result.putAll(liveReceiver.analyse().toMap("live."));
+                result.putAll(wrap.analyse().toMap("wrap."));
             }
             result.put("channels", JSON.readTree(channels.describe()));
             result.put("loopStateAfterStop", state(channels, "loop"));

@@ -83,7 +83,7 @@ class MulticastNamespaceTest {
 
     @Test
     void bitrateFollowsThePcrWithinOnePercent() {
-        for (final String id : List.of("vod", "loop", "live")) {
+        for (final String id : List.of("vod", "loop", "live", "wrap")) {
             final double pcr = result.get(id + ".pcrBitrate").asDouble();
             assertThat(pcr).as("%s PCR-derived bitrate", id).isGreaterThan(100_000);
             assertThat(result.get(id + ".arrivalBitrate").asDouble()).as("%s arrival bitrate", id).isCloseTo(pcr, within(pcr * 0.01));
@@ -99,6 +99,17 @@ class MulticastNamespaceTest {
         assertThat(result.get("live.packets").asInt()).isEqualTo(result.get("vod.packets").asInt());
         assertThat(result.get("live.ccErrors").asInt()).isZero();
         assertThat(result.get("live.wrongSize").asInt()).isZero();
+    }
+
+    @Test
+    void thePcrWrapAt2To33IsNotADiscontinuity() {
+        final JsonNode wrap = channel("wrap");
+        assertThat(wrap.get("state").asText()).isEqualTo("finished");
+        assertThat(wrap.get("discontinuities").asInt()).as("sender re-anchors").isZero();
+        assertThat(wrap.get("reanchors").asInt()).isZero();
+        assertThat(result.get("wrap.pcrDiscontinuities").asInt()).as("receiver-side time bases").isZero();
+        assertThat(result.get("wrap.ccErrors").asInt()).isZero();
+        assertThat(result.get("wrap.packets").asInt()).isGreaterThan(900);
     }
 
     @Test

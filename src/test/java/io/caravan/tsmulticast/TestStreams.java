@@ -13,8 +13,8 @@ import io.caravan.common.ProjectDir;
 
 /**
  * Small MPEG-TS fixtures made by the real ffmpeg into target/ts-multicast-streams/ (once per
- * checkout): a 4 s HLS VOD in 1 s segments, a 2 s single file for loops, and a playlist of bad
- * inputs (random bytes, a truncated segment, a missing segment, a segment without PCR).
+ * checkout): a 4 s HLS VOD in 1 s segments, a 2 s single file for loops, that file with its PCR
+ * wrapping at 2^33 × 300, and a playlist of bad inputs (random bytes, a truncated segment, a missing segment, a segment without PCR).
  */
 public final class TestStreams {
 
@@ -29,13 +29,14 @@ public final class TestStreams {
 
     public static synchronized Path ensure() throws IOException, InterruptedException {
         final Path dir = dir();
-        final Path done = dir.resolve("done");
+        final Path done = dir.resolve("done-v2");
         if (Files.exists(done)) {
             return dir;
         }
         Files.createDirectories(dir.resolve("vod"));
         Files.createDirectories(dir.resolve("single"));
         Files.createDirectories(dir.resolve("bad"));
+        Files.createDirectories(dir.resolve("wrap"));
         // 4 s, 25 fps, 320x180 H.264 + AAC, GOP 1 s, HLS segments of 1 s
         run("ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i",
                 "sine=frequency=440:sample_rate=48000", "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
@@ -43,6 +44,9 @@ public final class TestStreams {
                 "-hls_segment_filename", dir.resolve("vod/seg%03d.ts").toString(), dir.resolve("vod/index.m3u8").toString());
         run("ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-t", "2", "-c:v", "libx264",
                 "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", "-f", "mpegts", dir.resolve("single/clip.ts").toString());
+        // the same clip with its timestamps shifted to 2^33 / 90 kHz - 0.7 s: the PCR wraps 0.6 s in
+        run("ffmpeg", "-y", "-v", "error", "-i", dir.resolve("single/clip.ts").toString(), "-c", "copy", "-output_ts_offset", "95443",
+                "-f", "mpegts", dir.resolve("wrap/clip.ts").toString());
         final Path bad = dir.resolve("bad");
         Files.copy(dir.resolve("vod/seg000.ts"), bad.resolve("good0.ts"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         final byte[] junk = new byte[100_000];
