@@ -1,6 +1,5 @@
 package io.caravan.eventsfanout;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -249,9 +248,5 @@ public final class FanoutService implements CamelContextAware {
     public void setSlowClientPolicy(final String slowClientPolicy) {
         SlowClientPolicy.parse(slowClientPolicy);
         this.slowClientPolicy = slowClientPolicy;
-    }
-
-    static String utf8(final byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
