@@ -27,7 +27,9 @@ local function b64(data)
   end) .. ({ "", "==", "=" })[#data % 3 + 1])
 end
 
+-- built in init(): wrk sets the Host header only after the script's main chunk has run
 local requests = {}
+init = function(args)
 for n, d in ipairs(devices) do
   local id, secret = d[1], d[2]
   local body, path, basic
@@ -46,6 +48,7 @@ for n, d in ipairs(devices) do
     ["Accept"] = "*/*",
     ["Connection"] = connection,
   }, body)
+end
 end
 
 request = function()

@@ -60,7 +60,7 @@ static long post(const char *path, const char *username, const char *password, c
 	if (curl_easy_perform(curl) == CURLE_OK) {
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 	}
-	mosquitto_log_printf(MOSQ_LOG_INFO, "http-auth-fixture: POST %s user=%s acc=%d topic=%s -> %ld", path, username, acc, topic, code);
+	mosquitto_log_printf(MOSQ_LOG_INFO, "http-auth-fixture: POST %s user=%s acc=%d topic=%s clientid=%s -> %ld", path, username, acc, topic, clientid, code);
 	curl_slist_free_all(headers);
 	curl_free(eu); curl_free(ep); curl_free(et);
 	free(data);
