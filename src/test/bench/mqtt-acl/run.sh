@@ -72,14 +72,24 @@ stop_server() {
   SERVER_PID=
 }
 
+cpu_ticks() { # utime+stime of the server JVM, in clock ticks
+  awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"
+}
+
 run() { # $1 cache label, $2 callback, $3 connection mode
-  local line
+  local line t0 t1 requests cpu_us
   # short warm-up (JIT, connection pool, cache fill in the warm case), then the measured run
   SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s \
     -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" >/dev/null
+  t0=$(cpu_ticks)
   line=$(SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
     -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" | grep '^RESULT')
-  echo "RESULT cache=$1 callback=/$2 connection=$3 c=$CONNECTIONS t=$THREADS ${line#RESULT }" | tee -a "$OUT/results.txt"
+  t1=$(cpu_ticks)
+  # server CPU per callback: independent of how busy the shared machine is
+  requests=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
+  cpu_us=$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))
+  echo "RESULT cache=$1 callback=/$2 connection=$3 c=$CONNECTIONS t=$THREADS ${line#RESULT } server_cpu_us_per_callback=$cpu_us load=$(cut -d' ' -f1 /proc/loadavg)" \
+    | tee -a "$OUT/results.txt"
 }
 
 echo "# $(date -u +%FT%TZ) duration=$DURATION connections=$CONNECTIONS threads=$THREADS devices=$DEVICES nproc=$(nproc)" >>"$OUT/results.txt"

@@ -31,7 +31,7 @@ class CallbacksHttpTest {
     @BeforeEach
     void seed() {
         registry = camel.getRegistry().lookupByNameAndType("mqttAclRegistry", RedisRegistry.class);
-        port = URI.create(camel.getRoute("mqtt-acl-legacy-auth").getEndpoint().getEndpointBaseUri().replace("jetty:", "")).getPort();
+        port = RawHttp.callbackPort(camel);
         registry.unregister("d1");
         d1Secret = registry.register("d1", true, List.of("alice"));
     }
