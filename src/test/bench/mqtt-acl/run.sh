@@ -5,6 +5,7 @@
 # every callback reads Redis); keep-alive and a new TCP connection per request (the legacy plugin's way).
 #
 #   src/test/bench/mqtt-acl/run.sh [duration=15s] [connections=16] [threads=2] [devices=1000]
+#   (WARMUP=8s: each path is driven that long, unmeasured, after the server starts)
 #
 # Needs: wrk (apt-get install -y wrk), redis-server, a built project (mvn -o test-compile).
 # Server: routes/mqtt-acl alone under Camel JBang's runtime (the same launcher as the JBang test),
@@ -15,6 +16,7 @@ DURATION=${1:-15s}
 CONNECTIONS=${2:-16}
 THREADS=${3:-2}
 DEVICES=${4:-1000}
+WARMUP=${WARMUP:-8s}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 HERE=$ROOT/src/test/bench/mqtt-acl
@@ -51,7 +53,7 @@ start_server() { # $1 = cache ttl seconds
   log=$OUT/server-ttl$1.log
   java -Xmx512m -Duser.home="$ROOT/target/jbang-home" -cp "$CP" io.caravan.common.JBangLauncher run \
     "$ROOT/routes/mqtt-acl/mqtt-acl.camel.yaml" "$ROOT/routes/mqtt-acl/application.properties" \
-    --port="$api_port" --name=mqtt-acl \
+    --port="$api_port" --name=mqtt-acl --profile=prod \
     --prop=mqtt-acl.http.port="$CALLBACK_PORT" --prop=mqtt-acl.redis.uri="$REDIS_URI" \
     --prop=mqtt-acl.cache.ttl-seconds="$1" \
     --prop=oauth2.issuers=caravan --prop=oauth2.issuer.caravan.uri=http://127.0.0.1:1/caravan \
@@ -78,8 +80,8 @@ cpu_ticks() { # utime+stime of the server JVM, in clock ticks
 
 run() { # $1 cache label, $2 callback, $3 connection mode
   local line t0 t1 requests cpu_us
-  # short warm-up (JIT, connection pool, cache fill in the warm case), then the measured run
-  SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s \
+  # short warm-up (connections, cache fill in the warm case), then the measured run
+  SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s \
     -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" >/dev/null
   t0=$(cpu_ticks)
   line=$(SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
@@ -95,6 +97,13 @@ run() { # $1 cache label, $2 callback, $3 connection mode
 echo "# $(date -u +%FT%TZ) duration=$DURATION connections=$CONNECTIONS threads=$THREADS devices=$DEVICES nproc=$(nproc)" >>"$OUT/results.txt"
 for cache in warm cold; do
   if [[ $cache == warm ]]; then start_server 300; else start_server 0; fi
+  # JIT warm-up of every path before anything is measured
+  for callback in acl auth; do
+    for connection in keep-alive close; do
+      SECRETS=$OUT/secrets.txt CALLBACK=$callback CONNECTION=$connection wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" \
+        -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" >/dev/null
+    done
+  done
   for callback in acl auth; do
     for connection in keep-alive close; do
       run "$cache" "$callback" "$connection"
