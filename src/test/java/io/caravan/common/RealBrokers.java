@@ -141,6 +141,7 @@ public final class RealBrokers implements AutoCloseable {
         props.put("camel.component.paho-mqtt5.broker-url", mqttUrl());
         props.put("oauth2.issuer.caravan.uri", oidcIssuer());
         // --- flow listeners and dirs (one shared Spring context serves every @CaravanBootTest) ---
+        props.put("ws-ticket.ws.port", String.valueOf(FreePorts.next()));
         props.put("mqtt-acl.http.port", String.valueOf(FreePorts.next()));
         props.put("mqtt-acl.redis.uri", "redis://" + host() + ":" + redisPort);
         // --- end of flow listeners ---
