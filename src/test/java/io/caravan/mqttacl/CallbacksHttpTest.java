@@ -69,6 +69,22 @@ class CallbacksHttpTest {
     }
 
     @Test
+    void certificateDevicesHaveNoPasswordButTheirAclsWork() {
+        // TLS listener with use_identity_as_username: Mosquitto skips /auth, username = CN = device id
+        registry.unregister("tls1");
+        assertThat(registry.register("tls1", false, List.of())).isNull();
+        assertThat(legacy("/auth", "tls1", "anything", "username=tls1&password=anything&topic=&acc=-1&clientid=").status())
+                .isEqualTo(403);
+        assertThat(legacy("/acl", "tls1", "", "username=tls1&password=&topic=devices%2Ftls1%2Fstate&acc=2&clientid=client id not available")
+                .status()).isEqualTo(200);
+        assertThat(legacy("/acl", "tls1", "", "username=tls1&password=&topic=devices%2Fd1%2Fstate&acc=2&clientid=client id not available")
+                .status()).isEqualTo(403);
+        // an unregistered certificate CN gets nothing
+        assertThat(legacy("/acl", "tls-unknown", "", "username=tls-unknown&password=&topic=devices%2Ftls-unknown%2Fstate&acc=2&clientid=x")
+                .status()).isEqualTo(403);
+    }
+
+    @Test
     void legacySuperuserIsCalledBeforeEveryAclAndDeniesDevices() {
         final var r = legacy("/superuser", "d1", "", "username=d1&password=&topic=&acc=-1&clientid=");
         assertThat(r.status()).isEqualTo(403);
