@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 
@@ -20,6 +21,7 @@ import org.awaitility.Awaitility;
  */
 public final class JBangFlow implements AutoCloseable {
 
+    private static final Pattern STARTED = Pattern.compile("Apache Camel \\S+ \\(.*\\) started in");
     private static String classpath;
 
     private final String flow;
@@ -45,7 +47,8 @@ public final class JBangFlow implements AutoCloseable {
         props.forEach((k, v) -> cmd.add("--prop=" + k + "=" + v));
         try {
             final Path log = Files.createTempFile(Files.createDirectories(project.resolve("target/jbang-logs")), flow + "-", ".log");
-            final Process process = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
+            final Path workDir = Files.createDirectories(project.resolve("target/jbang-work"));
+            final Process process = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             final JBangFlow run = new JBangFlow(flow, process, log);
             run.awaitStarted();
@@ -75,7 +78,7 @@ public final class JBangFlow implements AutoCloseable {
                             throw new IllegalStateException("Camel JBang exited (" + process.exitValue() + ") running " + flow
                                     + ":\n" + tailOfLog());
                         }
-                        return log().contains("(" + flow + ") started in");
+                        return STARTED.matcher(log()).find();
                     });
         } catch (RuntimeException e) {
             close();

@@ -1,0 +1,131 @@
+package io.caravan.oauth2;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signing keys of one trusted issuer. The chain is built by nimbus' {@link JWKSourceBuilder} on a
+ * {@link DiscoveryJWKSetSource}: a cache with the configured TTL, refreshed ahead of expiry in the
+ * background, a rate limit on fetches, and outage tolerance (stale keys while the provider is down).
+ * This class adds what the builder cannot express:
+ * <ul>
+ *   <li>time comes from an injectable {@link Clock} (nimbus' own {@code JWKSetBasedJWKSource} reads the
+ *       system clock), so tests drive TTL and outage windows without sleeping;</li>
+ *   <li>an unknown {@code kid} causes at most one forced fetch per {@code refetch-interval}, single
+ *       flight (nimbus' rate limiter lets two calls through per interval);</li>
+ *   <li>keys are never used longer than {@code jwks-ttl + outage-window} after their last successful
+ *       fetch (nimbus' cache would re-cache a stale set for another TTL): after that it fails closed.</li>
+ * </ul>
+ */
+final class IssuerKeys implements JWKSource<SecurityContext>, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IssuerKeys.class);
+    private static final int MAX_JWKS_BYTES = 512 * 1024;
+
+    private final String issuer;
+    private final Clock clock;
+    private final DiscoveryJWKSetSource base;
+    private final JWKSetSource<SecurityContext> chain;
+    private final ExecutorService refresher;
+    private final long refetchIntervalMillis;
+    private final long maxKeyAgeMillis;
+    private final ReentrantLock forcedFetch = new ReentrantLock();
+    private long nextForcedFetch = Long.MIN_VALUE;
+
+    IssuerKeys(final IssuerSettings settings, final Clock clock) {
+        this(settings, clock, new DefaultResourceRetriever((int) settings.connectTimeout().toMillis(),
+                (int) settings.readTimeout().toMillis(), MAX_JWKS_BYTES));
+    }
+
+    IssuerKeys(final IssuerSettings settings, final Clock clock, final ResourceRetriever retriever) {
+        this.issuer = settings.uri();
+        this.clock = clock;
+        this.base = new DiscoveryJWKSetSource(settings.uri(), settings.discoveryUri(), retriever);
+        this.refetchIntervalMillis = settings.refetchInterval().toMillis();
+        this.maxKeyAgeMillis = settings.maxKeyAge().toMillis();
+        this.refresher = Executors.newSingleThreadExecutor(r -> {
+            final Thread t = new Thread(r, "oauth2-jwks-refresh-" + settings.id());
+            t.setDaemon(true);
+            return t;
+        });
+        final long ttl = settings.jwksTtl().toMillis();
+        final JWKSource<SecurityContext> built = JWKSourceBuilder.create(base)
+                .retrying(false)
+                .cache(ttl, settings.refreshTimeout().toMillis())
+                .refreshAheadCache(settings.refreshAhead().toMillis(), null, refresher, true, null, false)
+                .rateLimited(refetchIntervalMillis)
+                // measured from the last successful fetch, like maxKeyAge below
+                .outageTolerant(settings.maxKeyAge().toMillis())
+                .build();
+        this.chain = ((JWKSetBasedJWKSource<SecurityContext>) built).getJWKSetSource();
+    }
+
+    @Override
+    public List<JWK> get(final JWKSelector selector, final SecurityContext context) throws KeySourceException {
+        final long now = clock.millis();
+        JWKSet set = chain.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
+        if (now - base.lastSuccess() > maxKeyAgeMillis) {
+            // Past TTL + outage window: only freshly fetched keys will do (rate limited; fails closed).
+            LOG.warn("signing keys of {} are older than jwks-ttl + outage-window; refetching", issuer);
+            set = chain.getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), now, context);
+            if (now - base.lastSuccess() > maxKeyAgeMillis) {
+                throw new JWKSetUnavailableException("signing keys of " + issuer + " expired");
+            }
+        }
+        final List<JWK> matches = selector.select(set);
+        return matches.isEmpty() ? refetchForUnknownKey(selector, now, context) : matches;
+    }
+
+    /** Single flight, at most one forced fetch per refetch interval; an empty list means "unknown key". */
+    private List<JWK> refetchForUnknownKey(final JWKSelector selector, final long now, final SecurityContext context)
+            throws KeySourceException {
+        forcedFetch.lock();
+        try {
+            final JWKSet current = chain.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
+            final List<JWK> matches = selector.select(current);
+            if (!matches.isEmpty() || now < nextForcedFetch) {
+                return matches; // another caller's refetch found it, or the window is still closed
+            }
+            nextForcedFetch = now + refetchIntervalMillis;
+            LOG.info("unknown signing key for {}: refetching its JWKS", issuer);
+            try {
+                return selector.select(chain.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(current), now, context));
+            } catch (KeySourceException e) {
+                LOG.warn("refetching the JWKS of {} failed: {}", issuer, e.getMessage());
+                return List.of();
+            }
+        } finally {
+            forcedFetch.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            chain.close();
+        } catch (IOException e) {
+            LOG.debug("closing the key source of {}: {}", issuer, e.toString());
+        }
+        refresher.shutdownNow();
+    }
+}

@@ -1,0 +1,303 @@
+package io.caravan.oauth2;
+
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies OAuth2 bearer access tokens (signed JWTs) from the trusted issuers of {@link OAuth2Settings}.
+ * Plain Java, thread-safe; one instance per runtime (see {@link BearerTokenPolicy#VERIFIER_NAME}).
+ *
+ * <p>Order of checks: size (before any parsing), compact syntax and strict base64url, header, the
+ * {@code iss} claim against the trusted list (an untrusted issuer is refused without any network
+ * call), the issuer's algorithm allow-list (tied to its key type; HMAC only for an issuer with a
+ * shared secret; {@code none} never), the signature with a key of that issuer, then {@code exp},
+ * {@code nbf}, {@code iat} (with clock skew), {@code aud}, tenant and {@code sub}.
+ */
+public final class TokenVerifier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
+    private static final int MAX_KEYS_TRIED = 4;
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final JOSEObjectType APPLICATION_AT_JWT = new JOSEObjectType("application/at+jwt");
+
+    private final OAuth2Settings settings;
+    private final Clock clock;
+    private final List<Trusted> trusted;
+    private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+
+    public TokenVerifier(final OAuth2Settings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    public TokenVerifier(final OAuth2Settings settings, final Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        final List<Trusted> list = new ArrayList<>();
+        for (final IssuerSettings issuer : settings.issuers()) {
+            list.add(new Trusted(issuer, issuer.issuerPattern(),
+                    issuer.usesSharedSecret() ? null : new IssuerKeys(issuer, clock),
+                    issuer.usesSharedSecret() ? mac(issuer) : null));
+        }
+        this.trusted = List.copyOf(list);
+    }
+
+    public OAuth2Settings settings() {
+        return settings;
+    }
+
+    /**
+     * @param token the compact JWT (what follows {@code Bearer })
+     * @return the verified principal
+     * @throws TokenRejectedException with a short, token-free description
+     */
+    public VerifiedPrincipal verify(final String token) throws TokenRejectedException {
+        if (token == null || token.isEmpty()) {
+            throw new TokenRejectedException("token missing");
+        }
+        if (token.length() > settings.maxTokenLength()) {
+            throw new TokenRejectedException("token too large");
+        }
+        checkCompactSyntax(token);
+        final SignedJWT jwt;
+        final JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(token);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new TokenRejectedException("malformed token");
+        }
+        final JWSHeader header = jwt.getHeader();
+        final String kid = header.getKeyID();
+        final JOSEObjectType typ = header.getType();
+        if (typ != null && !JOSEObjectType.JWT.equals(typ) && !AT_JWT.equals(typ) && !APPLICATION_AT_JWT.equals(typ)) {
+            throw new TokenRejectedException("not an access token", null, kid);
+        }
+        final String iss = claims.getIssuer();
+        if (iss == null) {
+            throw new TokenRejectedException("issuer missing", null, kid);
+        }
+        Trusted issuer = null;
+        String tenant = null;
+        for (final Trusted candidate : trusted) {
+            tenant = candidate.settings.trustedTenant(candidate.pattern, iss);
+            if (tenant != null) {
+                issuer = candidate;
+                break;
+            }
+        }
+        if (issuer == null) {
+            throw new TokenRejectedException("untrusted issuer", iss, kid);
+        }
+        if (!issuer.settings.algorithms().contains(header.getAlgorithm())) {
+            throw new TokenRejectedException("algorithm not allowed", iss, kid);
+        }
+        verifySignature(jwt, issuer, iss, kid);
+        checkTime(claims, iss, kid);
+        final List<String> aud = claims.getAudience();
+        if (aud == null || aud.stream().noneMatch(issuer.settings.audiences()::contains)) {
+            throw new TokenRejectedException("wrong audience", iss, kid);
+        }
+        if (!tenant.isEmpty()) {
+            final Object tid = claims.getClaim("tid");
+            if (tid != null && !tenant.equals(tid)) {
+                throw new TokenRejectedException("tenant mismatch", iss, kid);
+            }
+        }
+        final String sub = claims.getSubject();
+        if (sub == null || sub.isEmpty()) {
+            throw new TokenRejectedException("subject missing", iss, kid);
+        }
+        return new VerifiedPrincipal(sub, clientId(claims, sub), iss, tenant.isEmpty() ? null : tenant, scopes(claims),
+                aud, claims.getExpirationTime().toInstant());
+    }
+
+    private void verifySignature(final SignedJWT jwt, final Trusted issuer, final String iss, final String kid)
+            throws TokenRejectedException {
+        try {
+            if (issuer.mac != null) {
+                if (!jwt.verify(issuer.mac)) {
+                    throw new TokenRejectedException("invalid signature", iss, kid);
+                }
+                return;
+            }
+            final List<JWK> keys;
+            try {
+                keys = issuer.keys.get(new JWKSelector(JWKMatcher.forJWSHeader(jwt.getHeader())), null);
+            } catch (KeySourceException e) {
+                LOG.warn("signing keys of {} unavailable: {}", iss, e.getMessage());
+                throw new TokenRejectedException("signing keys unavailable", iss, kid);
+            }
+            if (keys.isEmpty()) {
+                throw new TokenRejectedException("unknown signing key", iss, kid);
+            }
+            for (int i = 0; i < keys.size() && i < MAX_KEYS_TRIED; i++) {
+                if (jwt.verify(verifierFor(keys.get(i)))) {
+                    return;
+                }
+            }
+            throw new TokenRejectedException("invalid signature", iss, kid);
+        } catch (JOSEException e) {
+            throw new TokenRejectedException("invalid signature", iss, kid);
+        }
+    }
+
+    private void checkTime(final JWTClaimsSet claims, final String iss, final String kid) throws TokenRejectedException {
+        final Instant now = clock.instant();
+        final Duration skew = settings.clockSkew();
+        final Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw new TokenRejectedException("expiry missing", iss, kid);
+        }
+        if (now.minus(skew).isAfter(exp.toInstant())) {
+            throw new TokenRejectedException("token expired", iss, kid);
+        }
+        final Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && now.plus(skew).isBefore(nbf.toInstant())) {
+            throw new TokenRejectedException("token not yet valid", iss, kid);
+        }
+        final Date iat = claims.getIssueTime();
+        if (iat != null && now.plus(skew).isBefore(iat.toInstant())) {
+            throw new TokenRejectedException("token issued in the future", iss, kid);
+        }
+    }
+
+    private TreeSet<String> scopes(final JWTClaimsSet claims) {
+        final TreeSet<String> scopes = new TreeSet<>();
+        for (final String name : settings.scopeClaims()) {
+            final Object value = claims.getClaim(name);
+            if (value instanceof String s) {
+                for (final String scope : s.split(" ")) {
+                    if (!scope.isEmpty()) {
+                        scopes.add(scope);
+                    }
+                }
+            } else if (value instanceof List<?> list) {
+                for (final Object scope : list) {
+                    if (scope instanceof String s && !s.isEmpty()) {
+                        scopes.add(s);
+                    }
+                }
+            }
+        }
+        return scopes;
+    }
+
+    private String clientId(final JWTClaimsSet claims, final String sub) {
+        for (final String name : settings.clientIdClaims()) {
+            if (claims.getClaim(name) instanceof String s && !s.isEmpty()) {
+                return s;
+            }
+        }
+        return sub;
+    }
+
+    private JWSVerifier verifierFor(final JWK key) throws JOSEException {
+        final JWSVerifier cached = verifiers.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        final JWSVerifier created;
+        if (key instanceof RSAKey rsa) {
+            created = new RSASSAVerifier(rsa);
+        } else if (key instanceof ECKey ec) {
+            created = new ECDSAVerifier(ec);
+        } else {
+            throw new JOSEException("unsupported key type");
+        }
+        if (verifiers.size() > 64) {
+            verifiers.clear(); // keys rotated many times: start over rather than grow
+        }
+        verifiers.put(key, created);
+        return created;
+    }
+
+    /** Three non-empty base64url segments (no padding, no other characters); JWE and unsigned tokens are refused. */
+    private static void checkCompactSyntax(final String token) throws TokenRejectedException {
+        int dots = 0;
+        int segmentStart = 0;
+        for (int i = 0; i <= token.length(); i++) {
+            final char c = i == token.length() ? '.' : token.charAt(i);
+            if (c == '.') {
+                final int length = i - segmentStart;
+                if (length == 0) {
+                    if (dots == 2 && i == token.length() && isUnsigned(token)) {
+                        throw new TokenRejectedException("unsigned tokens are not accepted");
+                    }
+                    throw new TokenRejectedException("malformed token");
+                }
+                if (length % 4 == 1) {
+                    throw new TokenRejectedException("malformed token");
+                }
+                dots++;
+                segmentStart = i + 1;
+            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                throw new TokenRejectedException("malformed token");
+            }
+        }
+        if (dots == 5) {
+            throw new TokenRejectedException("encrypted tokens are not accepted");
+        }
+        if (dots != 3) {
+            throw new TokenRejectedException("malformed token");
+        }
+    }
+
+    private static boolean isUnsigned(final String token) {
+        try {
+            final String header = new Base64URL(token.substring(0, token.indexOf('.'))).decodeToString();
+            return "none".equalsIgnoreCase(JSONObjectUtils.getString(JSONObjectUtils.parse(header), "alg"));
+        } catch (ParseException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static MACVerifier mac(final IssuerSettings issuer) {
+        try {
+            return new MACVerifier(issuer.sharedSecret().getBytes(StandardCharsets.UTF_8));
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("oauth2.issuer." + issuer.id() + ".shared-secret unusable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (final Trusted t : trusted) {
+            if (t.keys != null) {
+                t.keys.close();
+            }
+        }
+    }
+
+    private record Trusted(IssuerSettings settings, Pattern pattern, IssuerKeys keys, MACVerifier mac) {
+    }
+}
