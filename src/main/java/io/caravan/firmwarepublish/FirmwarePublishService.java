@@ -59,14 +59,30 @@ public final class FirmwarePublishService {
 
     private DebPackageInspector inspector;
     private AptRepository repository;
+    private long nextAttempt;
+    private String unavailable = "not started";
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Opens (recovers) the repository and makes sure a signing key exists. Called by Camel (initMethod). */
-    public synchronized void start() throws IOException {
-        if (repository != null) {
+    /**
+     * Opens (recovers) the repository and makes sure a signing key exists. Called by Camel
+     * (initMethod). A failure (no gpg, unwritable directory) is logged and does not stop the
+     * runtime, so the other flows keep running; requests then get 503 and the next one retries.
+     */
+    public synchronized void start() {
+        if (repository != null || System.currentTimeMillis() < nextAttempt) {
             return;
         }
+        try {
+            open();
+        } catch (IOException | RuntimeException e) {
+            unavailable = e.getMessage();
+            nextAttempt = System.currentTimeMillis() + 5000;
+            LOG.error("firmware-publish: repository unavailable (retried on the next request): {}", e.getMessage(), e);
+        }
+    }
+
+    private void open() throws IOException {
         final Set<String> archs = new LinkedHashSet<>(Arrays.stream(architectures.split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).toList());
         inspector = new DebPackageInspector(archs, zstdCommand);
@@ -88,8 +104,12 @@ public final class FirmwarePublishService {
         }
     }
 
-    public AptRepository repository() throws IOException {
+    /** The open repository, or 503 naming why it is unavailable. */
+    public synchronized AptRepository repository() {
         start();
+        if (repository == null) {
+            throw new FirmwareRejected(503, "repository-unavailable", "the firmware repository is unavailable: " + unavailable);
+        }
         return repository;
     }
 
@@ -100,7 +120,7 @@ public final class FirmwarePublishService {
      * identical file was already published; throws {@link FirmwareRejected} otherwise.
      */
     public void receive(final Exchange exchange) throws IOException {
-        start();
+        repository();
         final Message in = exchange.getMessage();
         final Long declared = in.getHeader("Content-Length", Long.class);
         if (declared != null && declared > maxSizeBytes) {
@@ -108,7 +128,7 @@ public final class FirmwarePublishService {
         }
         final InputStream body = in.getBody(InputStream.class);
         if (body == null) {
-            throw FirmwareRejected.invalid("empty-body", "the request body must be the .deb file");
+            throw FirmwareRejected.invalid("empty-body", "the request body is empty: it must be the .deb file");
         }
         final Path upload = Files.createTempFile(Path.of(stateDir).toAbsolutePath().resolve("uploads"), "upload-", ".deb");
         try {
@@ -122,7 +142,7 @@ public final class FirmwarePublishService {
 
     /** Drop-folder intake: the body is the file in incoming/ (read in place, moved by the route). */
     public void receiveFile(final Exchange exchange) throws IOException {
-        start();
+        repository();
         final File file = exchange.getMessage().getBody(File.class);
         final long size = Files.size(file.toPath());
         if (size > maxSizeBytes) {
@@ -137,12 +157,12 @@ public final class FirmwarePublishService {
 
     /** Validates and publishes the .deb at {@code file}. */
     public PublishResult publish(final Path file) throws IOException {
-        start();
+        final AptRepository repo = repository();
         final DebPackage pkg = inspector.inspect(file);
         if (pkg.size() > maxSizeBytes) {
             throw tooLarge(pkg.size());
         }
-        return repository.publish(pkg);
+        return repo.publish(pkg);
     }
 
     private FirmwareRejected tooLarge(final long size) {
@@ -244,7 +264,7 @@ public final class FirmwarePublishService {
      * files and paths leaving the repository are 404.
      */
     public void serve(final Exchange exchange) throws IOException {
-        start();
+        final AptRepository repo = repository();
         final Message m = exchange.getMessage();
         String path = m.getHeader(Exchange.HTTP_PATH, String.class);
         final String uri = m.getHeader(Exchange.HTTP_URI, String.class);
@@ -253,7 +273,7 @@ public final class FirmwarePublishService {
         }
         final String method = m.getHeader(Exchange.HTTP_METHOD, String.class);
         m.removeHeaders("*");
-        final Path file = AptFiles.resolve(repository.currentSnapshot(), repository.root(), path == null ? "" : path);
+        final Path file = AptFiles.resolve(repo.currentSnapshot(), repo.root(), path == null ? "" : path);
         if (file == null) {
             m.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
             m.setHeader(Exchange.CONTENT_TYPE, Problem.CONTENT_TYPE);

@@ -32,10 +32,39 @@ public final class GpgSigner implements AutoCloseable {
     private String keyId;
 
     public GpgSigner(final Path home, final String gpg, final String keyId, final String uid) {
-        this.home = home;
+        this.home = shortHome(home);
         this.gpg = gpg;
         this.keyId = keyId == null || keyId.isBlank() ? null : keyId.strip();
         this.uid = uid;
+    }
+
+    /**
+     * gpg-agent's sockets live in the home and a Unix socket path is limited to 107 bytes: a deep
+     * home (e.g. under a build directory) is used through a short symlink in the temp dir.
+     */
+    static Path shortHome(final Path home) {
+        final Path absolute = home.toAbsolutePath();
+        if (absolute.toString().length() <= 64) {
+            return absolute;
+        }
+        try {
+            Files.createDirectories(absolute);
+            Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwx------"));
+            final String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(absolute.toString().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+            final Path link = Path.of(System.getProperty("java.io.tmpdir"), "caravan-gnupg-" + hash);
+            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(absolute)) {
+                return link;
+            }
+            final Path tmp = link.resolveSibling(link.getFileName() + "." + ProcessHandle.current().pid());
+            Files.deleteIfExists(tmp);
+            Files.createSymbolicLink(tmp, absolute);
+            Files.move(tmp, link, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return link;
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            LOG.warn("firmware-publish: cannot shorten the GnuPG home {}: {}", absolute, e.getMessage());
+            return absolute;
+        }
     }
 
     /** Creates the home if needed, imports {@code secretKeyFile} if given, generates a key if none; returns the key's fingerprint. */
