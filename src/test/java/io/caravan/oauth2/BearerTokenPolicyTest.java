@@ -35,8 +35,10 @@ class BearerTokenPolicyTest {
         oidc.publish(key);
         context = new DefaultCamelContext();
         final java.util.Properties props = new java.util.Properties();
-        props.putAll(Map.of("oauth2.issuers", "caravan", "oauth2.issuer.caravan.uri", issuer,
-                "oauth2.issuer.caravan.audience", "api://caravan"));
+        // issuer id "policy-test": the test JVM also carries the real brokers' system property
+        // oauth2.issuer.caravan.uri, and Camel lets system properties win
+        props.putAll(Map.of("oauth2.issuers", "policy-test", "oauth2.issuer.policy-test.uri", issuer,
+                "oauth2.issuer.policy-test.audience", "api://caravan"));
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(new RouteBuilder() {
             @Override
