@@ -58,6 +58,7 @@ public final class FirmwarePublishService {
     private String zstdCommand = "zstd";
 
     private DebPackageInspector inspector;
+    private final PackageBuilder builder = new PackageBuilder("dpkg-deb");
     private AptRepository repository;
     private long nextAttempt;
     private String unavailable = "not started";
@@ -153,6 +154,39 @@ public final class FirmwarePublishService {
         exchange.setProperty(PUBLISHED, result.published());
         LOG.info("firmware-publish: {} from the drop folder: {} {} {}", result.published() ? "published" : "already published",
                 result.name(), result.version(), result.architecture());
+    }
+
+    /**
+     * Build-and-bump over HTTP: the body is a package tree tar, header (query parameter)
+     * {@code bump} = major|minor|patch. The next version follows the latest published one of the
+     * package; builds are serialised so two builds never pick the same version.
+     */
+    public void receiveBuild(final Exchange exchange) throws IOException {
+        repository();
+        final Message in = exchange.getMessage();
+        final VersionBump.Level level = VersionBump.Level.parse(in.getHeader("bump", String.class));
+        final InputStream body = in.getBody(InputStream.class);
+        if (body == null) {
+            throw FirmwareRejected.invalid("empty-body", "the request body is empty: it must be the package tree as a tar");
+        }
+        final Path uploads = Path.of(stateDir).toAbsolutePath().resolve("uploads");
+        final Path tar = Files.createTempFile(uploads, "tree-", ".tar");
+        final Path tree = Files.createTempDirectory(uploads, "tree-");
+        final Path deb = uploads.resolve(tree.getFileName() + ".deb");
+        try {
+            copyLimited(body, tar);
+            final ControlFields template = builder.unpack(tar, tree);
+            synchronized (builder) {
+                final DebianVersion latest = repository().latest(template.get("Package")).orElse(null);
+                final DebianVersion next = VersionBump.next(latest, level);
+                builder.build(tree, template, next, deb);
+                answer(exchange, publish(deb));
+            }
+        } finally {
+            Files.deleteIfExists(tar);
+            Files.deleteIfExists(deb);
+            AptRepository.deleteTree(tree);
+        }
     }
 
     /** Validates and publishes the .deb at {@code file}. */

@@ -30,6 +30,8 @@ public final class GpgSigner implements AutoCloseable {
     private final String gpg;
     private final String uid;
     private String keyId;
+    private byte[] binaryKey;
+    private byte[] armoredKey;
 
     public GpgSigner(final Path home, final String gpg, final String keyId, final String uid) {
         this.home = shortHome(home);
@@ -96,8 +98,22 @@ public final class GpgSigner implements AutoCloseable {
         return keyId;
     }
 
-    /** The public key, binary (for apt's signed-by=) when {@code armor} is false. */
-    public byte[] exportPublicKey(final boolean armor) throws IOException {
+    /** The public key, binary (for apt's signed-by=) when {@code armor} is false; exported once per key. */
+    public synchronized byte[] exportPublicKey(final boolean armor) throws IOException {
+        final byte[] cached = armor ? armoredKey : binaryKey;
+        if (cached != null) {
+            return cached.clone();
+        }
+        final byte[] key = export(armor);
+        if (armor) {
+            armoredKey = key;
+        } else {
+            binaryKey = key;
+        }
+        return key.clone();
+    }
+
+    private byte[] export(final boolean armor) throws IOException {
         final List<String> args = new ArrayList<>();
         if (armor) {
             args.add("--armor");

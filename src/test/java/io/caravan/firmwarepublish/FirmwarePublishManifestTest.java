@@ -40,7 +40,7 @@ class FirmwarePublishManifestTest {
     @Test
     void routesFollowTheHouseNaming() throws Exception {
         final List<RouteDefinition> routes = RouteFiles.load(ProjectDir.resolve("routes/firmware-publish/firmware-publish.camel.yaml"));
-        assertThat(routes).extracting(RouteDefinition::getRouteId).containsExactlyInAnyOrder("firmware-publish-upload",
+        assertThat(routes).extracting(RouteDefinition::getRouteId).containsExactlyInAnyOrder("firmware-publish-upload", "firmware-publish-build",
                 "firmware-publish-drop", "firmware-publish-notify", "firmware-publish-notify-mqtt", "firmware-publish-notify-amqp",
                 "firmware-publish-apt");
         assertThat(routes).allSatisfy(r -> {

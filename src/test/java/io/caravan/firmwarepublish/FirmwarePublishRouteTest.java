@@ -179,6 +179,39 @@ class FirmwarePublishRouteTest {
     }
 
     @Test
+    void buildsTheNextVersionFromAPackageTreeAndPublishesIt() throws Exception {
+        final String control = "Package: fw-built\nArchitecture: arm64\nMaintainer: Caravan Firmware Team <firmware@caravan.example>\n"
+                + "Description: built by build-and-bump\n";
+        final java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(tar);
+             var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+            for (final String[] f : new String[][] {{"DEBIAN/control", control}, {"opt/caravan/fw-built/app.bin", "binary payload"}}) {
+                final var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(f[0]);
+                final byte[] bytes = f[1].getBytes(StandardCharsets.UTF_8);
+                e.setSize(bytes.length);
+                out.putArchiveEntry(e);
+                out.write(bytes);
+                out.closeArchiveEntry();
+            }
+        }
+        final java.util.function.Function<String, HttpResponse<String>> build = bump -> HttpTestClient.send(HttpRequest.newBuilder(
+                URI.create(base() + "/api/firmware/build?bump=" + bump)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token(null)).POST(HttpRequest.BodyPublishers.ofByteArray(tar.toByteArray())).build());
+        final HttpResponse<String> first = build.apply("minor");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(json(first).path("version").asText()).isEqualTo("0.1.0");
+        final HttpResponse<String> second = build.apply("patch");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(201);
+        assertThat(json(second).path("version").asText()).isEqualTo("0.1.1");
+        assertThat(json(second).path("url").asText()).endsWith("/pool/main/f/fw-built/fw-built_0.1.1_arm64.deb");
+        final HttpResponse<String> bad = build.apply("sideways");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).path("code").asText()).isEqualTo("bad-bump");
+        assertThat(HttpTestClient.get(base() + "/apt/dists/stable/main/binary-arm64/Packages").body())
+                .contains("Package: fw-built\nVersion: 0.1.1\n");
+    }
+
+    @Test
     void servesOnlyRepositoryFiles() {
         assertThat(HttpTestClient.get(base() + "/apt/dists/stable/InRelease").body()).contains("-----BEGIN PGP SIGNED MESSAGE-----",
                 "Acquire-By-Hash: yes");
