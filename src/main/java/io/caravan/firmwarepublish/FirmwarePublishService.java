@@ -317,7 +317,9 @@ public final class FirmwarePublishService {
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         m.setHeader(Exchange.CONTENT_TYPE, AptFiles.contentType(file));
         m.setHeader("Cache-Control", AptFiles.cacheControl(file));
-        m.setBody("HEAD".equals(method) ? new byte[0] : Files.readAllBytes(file));
+        m.setHeader("Content-Length", Files.size(file));
+        // streamed, not loaded: a pool file may be hundreds of MB (the open file survives a snapshot prune)
+        m.setBody("HEAD".equals(method) ? new byte[0] : Files.newInputStream(file));
     }
 
     // ------------------------------------------------------------------ configuration (setters for YAML beans)

@@ -201,8 +201,10 @@ class AptRepositoryTest {
     void aptUpdateDuringPublishesNeverSeesAMismatch() throws Exception {
         publish("fw-busy", "1", "amd64");
         final List<Path> debs = new ArrayList<>();
-        for (int i = 2; i < 40; i++) {
-            debs.add(Debs.build(work.resolve("debs"), "fw-busy", String.valueOf(i), "amd64", "gzip", 500));
+        Files.createDirectories(work.resolve("debs"));
+        for (int i = 2; i < 60; i++) {
+            debs.add(Files.write(work.resolve("debs/fw-busy-" + i + ".deb"),
+                    Debs.handmade("2.0\n", "control.tar.gz", Debs.control("fw-busy", String.valueOf(i), "amd64"), true)));
         }
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger published = new AtomicInteger();

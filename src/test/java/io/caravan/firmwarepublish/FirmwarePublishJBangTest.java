@@ -99,6 +99,10 @@ class FirmwarePublishJBangTest {
             assertThat(received.get(0).isRetained()).isTrue();
             assertThat(new String(received.get(0).getPayload())).contains("\"package\":\"fw-jbang\"", "\"version\":\"0.9.1\"");
             assertThat(flow.log()).doesNotContain("notification firmware-publish-notify-amqp failed");
+        } finally {
+            // the flow's gpg-agent outlives the killed JVM: stop it (only this test's home)
+            new ProcessBuilder("gpgconf", "--homedir", GpgSigner.shortHome(work.resolve("data/state/gnupg")).toString(), "--kill",
+                    "gpg-agent").inheritIO().start().waitFor();
         }
     }
 }
