@@ -172,6 +172,11 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
     boolean authorize(final Exchange exchange, final String routeId) {
         final Message in = exchange.getMessage();
         stripCallerSuppliedHeaders(in);
+        final VerifiedPrincipal earlier = exchange.getProperty(PRINCIPAL_PROPERTY, VerifiedPrincipal.class);
+        if (earlier != null) {
+            // an outer policy of this exchange verified the token already (properties never come from callers)
+            return permit(exchange, in, earlier, routeId);
+        }
         final Object authorization = in.removeHeader("Authorization");
         if (authorization instanceof Iterable<?> || authorization instanceof Object[]) {
             refuse(in, 400, "Bad Request", "invalid_request", "several Authorization headers", null);
@@ -195,6 +200,10 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
             refuse(in, 401, "Unauthorized", "invalid_token", e.getMessage(), null);
             return false;
         }
+        return permit(exchange, in, principal, routeId);
+    }
+
+    private boolean permit(final Exchange exchange, final Message in, final VerifiedPrincipal principal, final String routeId) {
         if (!principal.hasScopes(scopes)) {
             LOG.debug("route {}: client {} lacks scopes {}", routeId, principal.clientId(), getScopes());
             refuse(in, 403, "Forbidden", "insufficient_scope", "scope required: " + getScopes(), getScopes());

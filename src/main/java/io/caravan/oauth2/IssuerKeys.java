@@ -119,6 +119,17 @@ final class IssuerKeys implements JWKSource<SecurityContext>, AutoCloseable {
         }
     }
 
+    /** Key ids currently cached (diagnostics and tests); never fetches when a set is cached. */
+    java.util.Set<String> cachedKeyIds() throws KeySourceException {
+        final java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (final JWK key : chain.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), clock.millis(), null).getKeys()) {
+            if (key.getKeyID() != null) {
+                ids.add(key.getKeyID());
+            }
+        }
+        return ids;
+    }
+
     @Override
     public void close() {
         try {

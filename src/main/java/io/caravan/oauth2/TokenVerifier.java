@@ -289,6 +289,16 @@ public final class TokenVerifier implements AutoCloseable {
         }
     }
 
+    /** Key ids cached for a key-set issuer (diagnostics and tests). */
+    java.util.Set<String> cachedKeyIds(final String issuerId) throws KeySourceException {
+        for (final Trusted t : trusted) {
+            if (t.settings.id().equals(issuerId) && t.keys != null) {
+                return t.keys.cachedKeyIds();
+            }
+        }
+        throw new IllegalArgumentException("no key-set issuer " + issuerId);
+    }
+
     @Override
     public void close() {
         for (final Trusted t : trusted) {

@@ -30,6 +30,14 @@ class GatewayWithoutBrokersTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.apache.camel.CamelContext camel;
+
+    @Test
+    void routesAreSupervised() {
+        assertThat(camel.getRouteController()).isInstanceOf(org.apache.camel.spi.SupervisingRouteController.class);
+    }
+
     @Test
     void startsAnswersAndReportsEachBrokerDown() throws Exception {
         final HttpResponse<String> status = HttpTestClient.get("http://127.0.0.1:" + port + "/api/status");

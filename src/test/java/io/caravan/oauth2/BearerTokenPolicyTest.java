@@ -51,6 +51,11 @@ class BearerTokenPolicyTest {
                         .end()
                         .setHeader("after", constant("ran"));
                 from("direct:admin").routeId("test-admin").policy(new BearerTokenPolicy("devices:admin, whoami")).setBody(constant("admin"));
+                from("direct:nested").routeId("test-nested")
+                        .policy(new BearerTokenPolicy("whoami"))
+                        .setHeader("outer", constant("ran"))
+                        .policy(new BearerTokenPolicy("devices:admin"))
+                        .setBody(simple("inner:${header.CaravanPrincipalSubject}"));
             }
         });
         context.start();
@@ -146,6 +151,15 @@ class BearerTokenPolicyTest {
                 + "error_description=\"scope required: devices:admin whoami\", scope=\"devices:admin whoami\"");
         assertThat(call("direct:admin", Map.of("Authorization", "Bearer " + token("whoami devices:admin"))).getMessage().getBody())
                 .isEqualTo("admin");
+    }
+
+    @Test
+    void nestedPolicyReusesTheVerifiedPrincipalAndChecksItsOwnScopes() {
+        final Exchange both = call("direct:nested", Map.of("Authorization", "Bearer " + token("whoami devices:admin")));
+        assertThat(both.getMessage().getBody()).isEqualTo("inner:client-a");
+        final Exchange outerOnly = call("direct:nested", Map.of("Authorization", "Bearer " + token("whoami")));
+        assertThat(outerOnly.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(403);
+        assertThat(outerOnly.getMessage().getHeader("WWW-Authenticate", String.class)).contains("scope=\"devices:admin\"");
     }
 
     @Test

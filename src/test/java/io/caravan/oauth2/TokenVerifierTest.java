@@ -229,12 +229,16 @@ class TokenVerifierTest {
         final String[] p = token.split("\\.");
         for (final String bad : List.of("", "abc", p[0] + "." + p[1], token + "." + p[2], p[0] + "." + p[1] + "." + p[2] + ".x.y" + "z",
                 "." + p[1] + "." + p[2], p[0] + ".." + p[2], token + "=", p[0] + "." + p[1] + "+." + p[2],
-                p[0] + "." + p[1] + "." + p[2].replace('_', '/'), p[0] + "!." + p[1] + "." + p[2], token.replace('.', ' '),
+                p[0] + "." + p[1] + "." + p[2].substring(0, 10) + "/" + p[2].substring(11), p[0] + "!." + p[1] + "." + p[2],
+                token.replace('.', ' '),
                 p[0] + "." + p[1] + "." + p[2].substring(1), "eyJ." + p[1] + "." + p[2], "e30." + p[1] + "." + p[2])) {
-            assertThatThrownBy(() -> verifier.verify(bad)).as(bad.length() > 40 ? bad.substring(0, 40) : bad)
-                    .isInstanceOf(TokenRejectedException.class)
-                    .extracting(Throwable::getMessage)
-                    .isIn("malformed token", "token missing", "invalid signature", "encrypted tokens are not accepted");
+            try {
+                verifier.verify(bad);
+                org.junit.jupiter.api.Assertions.fail("accepted: " + bad);
+            } catch (TokenRejectedException e) {
+                assertThat(e.getMessage()).as(bad).isIn("malformed token", "token missing", "invalid signature",
+                        "encrypted tokens are not accepted");
+            }
         }
         assertThat(oidc.totalRequests()).isLessThanOrEqualTo(2);
         assertRejected("abcd.abcd.abcd.abcd.abcd", "encrypted tokens are not accepted");
@@ -334,7 +338,7 @@ class TokenVerifierTest {
         oidc.publish(k1, k2);
         clock.advance(Duration.ofMinutes(9).plusSeconds(30)); // inside refresh-ahead (TTL 10 min, 1 min ahead)
         verifier.verify(valid()); // served from cache, triggers the background refresh
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> oidc.jwksRequests() == 2);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> verifier.cachedKeyIds("caravan").contains("k2"));
         // k2 is known now without a forced fetch
         clock.advance(Duration.ofSeconds(10));
         assertThat(verifier.verify(OidcStub.sign(k2, claims().build())).subject()).isEqualTo("client-a");

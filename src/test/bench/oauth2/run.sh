@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmark harness for flow oauth2 (not a timed test; numbers go to RESULTS.md beside this file).
+#
+#   src/test/bench/oauth2/run.sh [verifier|http|all]     (default all)
+#
+# verifier: TokenVerifier validations/s with cached keys, 1 thread and 2 threads (in-process),
+#           after a bare JDK RSA-2048 verify loop as the baseline (RsaBaseline.java).
+# http:     the Spring Boot gateway (every flow) against its own real broker stack (config/stack.sh,
+#           private dir and ports), a client-credentials token from the real dev issuer, then
+#           GET /api/whoami driven from separate processes: wrk (fixed concurrency, max throughput)
+#           and hey (fixed rate: 20 workers x 100 req/s = 2000 req/s), both reporting p50/p99.
+# Env: BENCH_SECONDS (default 20), BENCH_HTTP_PORT (18480), BENCH_PORT_BASE (18400).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+cd "$ROOT"
+WHAT=${1:-all}
+SECONDS_PER_RUN=${BENCH_SECONDS:-20}
+HTTP_PORT=${BENCH_HTTP_PORT:-18480}
+BASE=${BENCH_PORT_BASE:-18400}
+OUT=target/bench-oauth2
+mkdir -p "$OUT/classes"
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+mvn -B -o -q test-compile
+mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/test.classpath" >/dev/null
+mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/runtime.classpath" >/dev/null
+TEST_CP="target/classes:target/test-classes:$(<"$OUT/test.classpath")"
+
+if [[ $WHAT == verifier || $WHAT == all ]]; then
+  javac -q -d "$OUT/classes" -cp "$TEST_CP" src/test/bench/oauth2/VerifierBench.java 2>/dev/null \
+    || javac -d "$OUT/classes" -cp "$TEST_CP" src/test/bench/oauth2/VerifierBench.java
+  java -Xmx256m src/test/bench/oauth2/RsaBaseline.java "$SECONDS_PER_RUN"
+  java -Xmx256m -cp "$TEST_CP" src/test/bench/oauth2/CostBreakdown.java
+  for threads in 1 2; do
+    java -Xmx512m -cp "$OUT/classes:$TEST_CP" io.caravan.oauth2.VerifierBench "$threads" "$SECONDS_PER_RUN"
+  done
+fi
+
+if [[ $WHAT == http || $WHAT == all ]]; then
+  command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
+  command -v hey >/dev/null || { echo "hey missing: apt-get install -y hey" >&2; exit 2; }
+  export CARAVAN_STACK_DIR=$ROOT/$OUT/stack CARAVAN_BIND=127.0.0.1
+  export CARAVAN_REDIS_PORT=$((BASE + 1)) CARAVAN_AMQP_PORT=$((BASE + 2)) CARAVAN_RABBIT_MGMT_PORT=$((BASE + 3))
+  export CARAVAN_RABBIT_DIST_PORT=$((BASE + 4)) CARAVAN_EPMD_PORT=$((BASE + 5)) CARAVAN_MQTT_PORT=$((BASE + 6))
+  export CARAVAN_MQTT_WS_PORT=$((BASE + 7)) CARAVAN_OIDC_PORT=$((BASE + 8))
+  ISSUER=http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan
+  APP_PID=
+  cleanup() {
+    [[ -n $APP_PID ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+    config/stack.sh stop >/dev/null 2>&1 || true
+  }
+  trap cleanup EXIT
+  # utime + stime of the gateway JVM, in clock ticks
+  app_cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
+  config/stack.sh start >/dev/null
+  java -Xmx512m -cp "target/classes:$(<"$OUT/runtime.classpath")" io.caravan.CaravanApplication \
+    --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" \
+    --server.port="$HTTP_PORT" --oauth2.issuer.caravan.uri="$ISSUER" \
+    --spring.data.redis.port="$CARAVAN_REDIS_PORT" --spring.rabbitmq.port="$CARAVAN_AMQP_PORT" \
+    --camel.component.paho-mqtt5.broker-url="tcp://127.0.0.1:$CARAVAN_MQTT_PORT" \
+    --logging.level.root=WARN >"$OUT/app.log" 2>&1 &
+  APP_PID=$!
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/status" 2>/dev/null && break
+    sleep 0.5
+  done
+  TOKEN=$(curl -fsS "$ISSUER/token" -d grant_type=client_credentials -d client_id=caravan-reader -d client_secret=dev \
+    | tr -d '\n' | grep -o '"access_token" *: *"[^"]*"' | sed -E 's/.*"([^"]+)"$/\1/')
+  [[ $TOKEN == eyJ* ]] || { echo "no token from $ISSUER" >&2; exit 1; }
+  URL=http://127.0.0.1:$HTTP_PORT/api/whoami
+  echo "--- curl (sanity)"
+  curl -sS -i "$URL" -H "Authorization: Bearer $TOKEN" | sed -n '1p;$p'
+  echo
+  echo "--- warm-up: wrk -t2 -c16 -d10s"
+  wrk -t2 -c16 -d10s -H "Authorization: Bearer $TOKEN" "$URL" >/dev/null
+  echo "--- wrk -t1 -c16 -d${SECONDS_PER_RUN}s --latency (fixed concurrency 16, as fast as possible)"
+  cpu0=$(app_cpu_ticks)
+  wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$URL" | tee "$OUT/wrk.txt"
+  cpu1=$(app_cpu_ticks)
+  requests=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
+  awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN { ms = t * 1000 / hz / n; printf "gateway CPU per request: %.2f ms => about %.0f req/s per fully available core\n", ms, 1000 / ms }'
+  echo "--- hey -z ${SECONDS_PER_RUN}s -c 20 -q 100 (fixed rate 2000 req/s)"
+  hey -z "${SECONDS_PER_RUN}s" -c 20 -q 100 -H "Authorization: Bearer $TOKEN" "$URL" \
+    | sed -n '/Summary/,/Status code distribution/p;/\[200\]/p;/\[40/p;/\[50/p'
+fi
