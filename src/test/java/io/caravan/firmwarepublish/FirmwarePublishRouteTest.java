@@ -212,6 +212,35 @@ class FirmwarePublishRouteTest {
     }
 
     @Test
+    void concurrentUploadsAreAllPublished() throws Exception {
+        final String token = token(null);
+        final List<byte[]> debs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            debs.add(Files.readAllBytes(Debs.build(work, "fw-conc" + i, "1." + i, i % 2 == 0 ? "amd64" : "all", "gzip", 1000)));
+        }
+        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            final List<java.util.concurrent.Future<HttpResponse<String>>> responses = new ArrayList<>();
+            for (final byte[] deb : debs) {
+                responses.add(pool.submit(() -> upload(deb, token)));
+            }
+            final java.util.Set<Long> snapshots = new java.util.HashSet<>();
+            for (final var f : responses) {
+                final HttpResponse<String> r = f.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                snapshots.add(json(r).path("snapshot").asLong());
+            }
+            assertThat(snapshots).as("one snapshot per publish: serialised").hasSize(6);
+        } finally {
+            pool.shutdownNow();
+        }
+        final String packages = HttpTestClient.get(base() + "/apt/dists/stable/main/binary-amd64/Packages").body();
+        for (int i = 0; i < 6; i++) {
+            assertThat(packages).contains("Package: fw-conc" + i + "\nVersion: 1." + i + "\n");
+        }
+    }
+
+    @Test
     void servesOnlyRepositoryFiles() {
         assertThat(HttpTestClient.get(base() + "/apt/dists/stable/InRelease").body()).contains("-----BEGIN PGP SIGNED MESSAGE-----",
                 "Acquire-By-Hash: yes");
