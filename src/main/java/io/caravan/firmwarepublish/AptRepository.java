@@ -31,6 +31,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -67,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * InRelease just before a swap still downloads the Packages that match it.
  * A process killed mid-publish leaves at most a {@code .staging-*} directory, a never-linked
  * snapshot or an orphan pool file; {@link #open} removes them and keeps {@code current}.
- * Publishes are serialised by a lock inside the JVM and an exclusive file lock across processes.
+ * Publishes are serialised by a lock inside the JVM and an exclusive file lock across processes;
+ * uploads that queue up behind a running publish are committed together in the next snapshot.
  */
 public final class AptRepository implements AutoCloseable {
 
@@ -86,6 +90,7 @@ public final class AptRepository implements AutoCloseable {
     private final int keep;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
 
     private long cachedSnapshot = -1;
     private Map<String, Entry> cachedIndex = Map.of();
@@ -169,41 +174,122 @@ public final class AptRepository implements AutoCloseable {
     /**
      * Publishes a validated package: 409 ({@link FirmwareRejected}) for a version that is not
      * higher than the published one unless the file is byte-identical to it (then nothing changes).
+     * Group commit: callers that arrive while a snapshot is being written are queued, and the next
+     * lock holder publishes all of them in one snapshot (one index write, one signature).
      */
     public PublishResult publish(final DebPackage pkg) throws IOException {
-        return withLock(() -> doPublish(pkg));
+        final Pending mine = new Pending(pkg, new CompletableFuture<>());
+        queue.add(mine);
+        withLock(() -> {
+            if (!mine.result().isDone()) {
+                publishBatch();
+            }
+            return null;
+        });
+        try {
+            return mine.result().get();
+        } catch (ExecutionException e) {
+            final Throwable cause = e.getCause();
+            if (cause instanceof FirmwareRejected rejected) {
+                throw rejected;
+            }
+            if (cause instanceof IOException io) {
+                throw new IOException(io.getMessage(), io);
+            }
+            throw new IllegalStateException("publishing " + pkg.name() + " failed: " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while publishing", e);
+        }
     }
 
-    private PublishResult doPublish(final DebPackage pkg) throws IOException {
-        final Map<String, Entry> index = index();
-        final long currentSeq = currentSeq();
-        final Entry existing = index.get(pkg.name() + "_" + pkg.architecture());
-        if (existing != null) {
-            final int cmp = pkg.version().compareTo(existing.version());
-            if (cmp == 0 && existing.sha256().equals(pkg.sha256())) {
-                return new PublishResult(false, pkg.name(), existing.version().toString(), pkg.architecture(), existing.sha256(),
-                        existing.size(), existing.filename(), existing.publishedAt(), currentSeq);
-            }
-            if (cmp == 0) {
-                throw new FirmwareRejected(409, "version-exists", pkg.name() + " " + pkg.version() + " (" + pkg.architecture()
-                        + ") is already published with different contents (sha256 " + existing.sha256()
-                        + "); publish a higher version");
-            }
-            if (cmp < 0) {
-                throw new FirmwareRejected(409, "downgrade", pkg.name() + " " + pkg.version() + " (" + pkg.architecture()
-                        + ") is lower than the published version " + existing.version() + "; publish a higher version");
+    private record Pending(DebPackage pkg, CompletableFuture<PublishResult> result) {
+    }
+
+    /** Under the lock: every queued package is decided, the accepted ones go into one new snapshot. */
+    private void publishBatch() throws IOException {
+        final List<Pending> batch = new ArrayList<>();
+        for (Pending p = queue.poll(); p != null; p = queue.poll()) {
+            batch.add(p);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        final Map<String, Entry> index;
+        final long currentSeq;
+        try {
+            index = index();
+            currentSeq = currentSeq();
+        } catch (IOException | RuntimeException e) {
+            batch.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        final Map<String, Entry> next = new TreeMap<>(index);
+        final Instant now = clock.instant();
+        final List<Pending> accepted = new ArrayList<>();
+        final List<Pending> sameAsAccepted = new ArrayList<>();
+        for (final Pending p : batch) {
+            final DebPackage pkg = p.pkg();
+            try {
+                final Entry existing = next.get(pkg.name() + "_" + pkg.architecture());
+                if (existing != null) {
+                    final int cmp = pkg.version().compareTo(existing.version());
+                    if (cmp == 0 && existing.sha256().equals(pkg.sha256())) {
+                        if (index.get(existing.key()) == existing) {
+                            p.result().complete(new PublishResult(false, pkg.name(), existing.version().toString(), pkg.architecture(),
+                                    existing.sha256(), existing.size(), existing.filename(), existing.publishedAt(), currentSeq));
+                        } else {
+                            sameAsAccepted.add(p);
+                        }
+                        continue;
+                    }
+                    if (cmp == 0) {
+                        throw new FirmwareRejected(409, "version-exists", pkg.name() + " " + pkg.version() + " (" + pkg.architecture()
+                                + ") is already published with different contents (sha256 " + existing.sha256()
+                                + "); publish a higher version");
+                    }
+                    if (cmp < 0) {
+                        throw new FirmwareRejected(409, "downgrade", pkg.name() + " " + pkg.version() + " (" + pkg.architecture()
+                                + ") is lower than the published version " + existing.version() + "; publish a higher version");
+                    }
+                }
+                final String filename = poolPath(pkg);
+                placeInPool(pkg, root.resolve(filename));
+                final Entry entry = new Entry(pkg.name(), pkg.architecture(), pkg.version(), pkg.sha256(), pkg.size(), filename, now,
+                        stanza(pkg, filename, now));
+                next.put(entry.key(), entry);
+                accepted.add(p);
+            } catch (IOException | RuntimeException e) {
+                p.result().completeExceptionally(e);
             }
         }
-        final String filename = "pool/" + component + "/" + pkg.name().charAt(0) + "/" + pkg.name() + "/" + pkg.poolFileName();
-        placeInPool(pkg, root.resolve(filename));
-        final Instant now = clock.instant();
-        final Map<String, Entry> next = new TreeMap<>(index);
-        final Entry entry = new Entry(pkg.name(), pkg.architecture(), pkg.version(), pkg.sha256(), pkg.size(), filename, now,
-                stanza(pkg, filename, now));
-        next.put(entry.key(), entry);
-        final long seq = writeSnapshot(next, currentSeq);
-        return new PublishResult(true, pkg.name(), pkg.version().toString(), pkg.architecture(), pkg.sha256(), pkg.size(),
-                filename, now, seq);
+        if (accepted.isEmpty()) {
+            return;
+        }
+        final long seq;
+        try {
+            seq = writeSnapshot(next, currentSeq);
+            cachedIndex = next;
+            cachedSnapshot = seq;
+        } catch (IOException | RuntimeException e) {
+            accepted.forEach(p -> p.result().completeExceptionally(e));
+            sameAsAccepted.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        for (final Pending p : accepted) {
+            final DebPackage pkg = p.pkg();
+            p.result().complete(new PublishResult(true, pkg.name(), pkg.version().toString(), pkg.architecture(), pkg.sha256(), pkg.size(),
+                    poolPath(pkg), now, seq));
+        }
+        for (final Pending p : sameAsAccepted) {
+            final DebPackage pkg = p.pkg();
+            p.result().complete(new PublishResult(false, pkg.name(), pkg.version().toString(), pkg.architecture(), pkg.sha256(),
+                    pkg.size(), poolPath(pkg), now, seq));
+        }
+    }
+
+    private String poolPath(final DebPackage pkg) {
+        return "pool/" + component + "/" + pkg.name().charAt(0) + "/" + pkg.name() + "/" + pkg.poolFileName();
     }
 
     private <T> T withLock(final IoSupplier<T> body) throws IOException {
