@@ -69,6 +69,9 @@ public final class FirmwarePublishService {
      * Opens (recovers) the repository and makes sure a signing key exists. Called by Camel
      * (initMethod). A failure (no gpg, unwritable directory) is logged and does not stop the
      * runtime, so the other flows keep running; requests then get 503 and the next one retries.
+     * Note: under Spring Boot, Camel 4.17's YAML loader binds a {@code beans:} entry twice (pre-parse
+     * and configure), so a first instance is started and then replaced in the registry. It holds no
+     * threads; both share the repository through its file lock and the same GnuPG home.
      */
     public synchronized void start() {
         if (repository != null || System.currentTimeMillis() < nextAttempt) {
