@@ -108,7 +108,7 @@ public final class JBangFlow implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Resolved once per checkout with Maven from src/test/jbang/pom.xml and cached in target/. */
+    /** Resolved with Maven from src/test/jbang/pom.xml, cached in target/ until that pom changes. */
     static synchronized String classpath() {
         if (classpath != null) {
             return classpath;
@@ -116,9 +116,10 @@ public final class JBangFlow implements AutoCloseable {
         final Path project = ProjectDir.get();
         final Path cached = project.resolve("target/jbang.classpath");
         try {
-            if (!Files.isRegularFile(cached)) {
+            final Path pom = project.resolve("src/test/jbang/pom.xml");
+            if (!Files.isRegularFile(cached) || Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(pom)) < 0) {
                 final Path out = project.resolve("target/jbang-classpath.log");
-                final Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-f", project.resolve("src/test/jbang/pom.xml").toString(),
+                final Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-f", pom.toString(),
                         "dependency:build-classpath", "-Dmdep.outputFile=" + cached)
                         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
                 if (!mvn.waitFor(10, TimeUnit.MINUTES) || mvn.exitValue() != 0) {

@@ -141,6 +141,7 @@ public final class RealBrokers implements AutoCloseable {
         props.put("camel.component.paho-mqtt5.broker-url", mqttUrl());
         props.put("oauth2.issuer.caravan.uri", oidcIssuer());
         // --- flow listeners and dirs (one shared Spring context serves every @CaravanBootTest) ---
+        props.put("ws-ticket.ws.port", String.valueOf(FreePorts.next()));
         props.put("firmware-publish.dir.base", stackDir.resolve("firmware-publish").toString());
         props.put("firmware-publish.max-size-bytes", "4000000");
         // --- end of flow listeners ---

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# ws-ticket benchmark: tickets issued + redeemed per second, and WebSocket handshake latency.
+# Starts its own Redis and OIDC dev issuer (config/stack.sh, private dir and ports under
+# target/bench-ws-ticket), builds and starts the gateway jar against them, fetches a token with
+# the ws:ticket scope, then runs WsTicketBench.java (JDK only) for each concurrency level, and
+# StoreBench.java (the ticket store alone, no HTTP/JWT/WebSocket) to show what Redis itself costs.
+#
+#   src/test/bench/ws-ticket/run.sh [seconds per level (20)] [concurrency levels ("4 16")]
+#
+# Every cycle is a real POST /api/ws-tickets (bearer token checked, SET NX EX in Redis) plus a real
+# RFC 6455 handshake on a new TCP connection (GETDEL in Redis, 101); every 10th ticket is replayed
+# and must get 401. The script fails if any cycle fails or any replay is accepted.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+HERE=$ROOT/src/test/bench/ws-ticket
+SECONDS_PER_LEVEL=${1:-20}
+LEVELS=${2:-"4 16"}
+OUT=$ROOT/target/bench-ws-ticket
+mkdir -p "$OUT"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+export CARAVAN_STACK_DIR=$OUT/stack
+export CARAVAN_REDIS_PORT=$(free_port) CARAVAN_OIDC_PORT=$(free_port)
+HTTP_PORT=$(free_port)
+WS_PORT=$(free_port)
+
+GATEWAY_PID=
+cleanup() {
+  [[ -n $GATEWAY_PID ]] && kill "$GATEWAY_PID" 2>/dev/null && wait "$GATEWAY_PID" 2>/dev/null || true
+  bash "$ROOT/config/stack.sh" stop redis oidc >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+bash "$ROOT/config/stack.sh" start redis oidc
+(cd "$ROOT" && mvn -B -q -o -DskipTests package \
+  && mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath")
+cd "$OUT"
+java -Xmx512m -jar "$ROOT"/target/caravan-*-exec.jar \
+  --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" \
+  --server.port="$HTTP_PORT" \
+  --spring.data.redis.port="$CARAVAN_REDIS_PORT" \
+  --oauth2.issuer.caravan.uri="http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan" \
+  --ws-ticket.ws.port="$WS_PORT" \
+  --spring.rabbitmq.port=1 --camel.component.paho-mqtt5.broker-url=tcp://127.0.0.1:1 \
+  --logging.level.root=WARN >"$OUT/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+for _ in $(seq 1 240); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/status" 2>/dev/null && break
+  kill -0 "$GATEWAY_PID" 2>/dev/null || { tail -50 "$OUT/gateway.log"; exit 1; }
+  sleep 0.5
+done
+TOKEN=$(curl -fsS "http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan/token" -d grant_type=client_credentials \
+  -d client_id=bench-user -d client_secret=dev --data-urlencode 'scope=ws:ticket' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+for c in $LEVELS; do
+  echo "--- concurrency $c, ${SECONDS_PER_LEVEL}s (after 5 s warm-up)"
+  java "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" "$SECONDS_PER_LEVEL" 5
+done
+for c in $LEVELS; do
+  echo "--- ticket store alone (TicketService + LettuceTicketStore on the same Redis), concurrency $c, ${SECONDS_PER_LEVEL}s"
+  java -cp "$ROOT/target/classes:$(cat "$OUT/classpath")" "$HERE/StoreBench.java" "$CARAVAN_REDIS_PORT" "$c" "$SECONDS_PER_LEVEL"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

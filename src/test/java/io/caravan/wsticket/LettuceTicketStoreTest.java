@@ -1,0 +1,142 @@
+package io.caravan.wsticket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.caravan.common.RealBrokers;
+import io.caravan.common.RealBrokersExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The ticket service and its Lettuce store against the real Redis of the test run (no Camel, no Spring). */
+@ExtendWith(RealBrokersExtension.class)
+class LettuceTicketStoreTest {
+
+    private LettuceTicketStore store;
+    private TicketService tickets;
+
+    @BeforeEach
+    void connect() {
+        store = new LettuceTicketStore();
+        store.setHost(RealBrokers.get().host());
+        store.setPort(RealBrokers.get().redisPort());
+        tickets = new TicketService(store);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void issuedTicketIsRedeemedOnceAndOnlyItsHashIsStored() {
+        final IssuedTicket issued = tickets.issue("alice", null);
+
+        assertThat(issued.expiresAt()).isBetween(Instant.now().plusSeconds(15), Instant.now().plusSeconds(21));
+        assertThat(issued.toString()).doesNotContain(issued.ticket());
+        final Redemption first = tickets.redeem(issued.ticket(), "https://any.example").toCompletableFuture().join();
+        final Redemption second = tickets.redeem(issued.ticket(), null).toCompletableFuture().join();
+
+        assertThat(first.isAccepted()).isTrue();
+        assertThat(first.claims().subject()).isEqualTo("alice");
+        assertThat(second.outcome()).isEqualTo(Redemption.Outcome.UNKNOWN);
+    }
+
+    @Test
+    void putIfAbsentNeverOverwrites() {
+        final String key = "ws-ticket:test:" + System.nanoTime();
+        assertThat(store.putIfAbsent(key, "one", Duration.ofSeconds(5))).isTrue();
+        assertThat(store.putIfAbsent(key, "two", Duration.ofSeconds(5))).isFalse();
+        assertThat(store.getAndDelete(key).toCompletableFuture().join()).isEqualTo("one");
+        assertThat(store.getAndDelete(key).toCompletableFuture().join()).isNull();
+    }
+
+    @Test
+    void expiredTicketIsUnknown() {
+        tickets.setTtlSeconds(1);
+        final IssuedTicket issued = tickets.issue("alice", null);
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> store.getAndDelete("ws-ticket:probe").toCompletableFuture().join() == null
+                        && Instant.now().isAfter(issued.expiresAt().plusMillis(100)));
+
+        assertThat(tickets.redeem(issued.ticket(), null).toCompletableFuture().join().outcome()).isEqualTo(Redemption.Outcome.UNKNOWN);
+    }
+
+    @Test
+    void originBoundTicketIsConsumedByAWrongOrigin() {
+        final IssuedTicket issued = tickets.issue("alice", "https://app.example");
+
+        assertThat(tickets.redeem(issued.ticket(), "https://evil.example").toCompletableFuture().join().outcome())
+                .isEqualTo(Redemption.Outcome.ORIGIN_MISMATCH);
+        assertThat(tickets.redeem(issued.ticket(), "https://app.example").toCompletableFuture().join().outcome())
+                .isEqualTo(Redemption.Outcome.UNKNOWN);
+    }
+
+    @Test
+    void corruptValueIsRefused() {
+        final String ticket = Tickets.newTicket(new java.security.SecureRandom());
+        store.putIfAbsent(tickets.key(ticket), "not json", Duration.ofSeconds(5));
+
+        assertThat(tickets.redeem(ticket, null).toCompletableFuture().join().outcome()).isEqualTo(Redemption.Outcome.CORRUPT);
+    }
+
+    @Test
+    void concurrentRedemptionsOfOneTicketHaveExactlyOneWinner() throws Exception {
+        final ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 50; round++) {
+                final IssuedTicket issued = tickets.issue("alice", null);
+                final CountDownLatch start = new CountDownLatch(1);
+                final List<CompletableFuture<Redemption>> results = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    results.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            start.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return tickets.redeem(issued.ticket(), null).toCompletableFuture().join();
+                    }, pool));
+                }
+                start.countDown();
+                final long winners = results.stream().map(CompletableFuture::join).filter(Redemption::isAccepted).count();
+                assertThat(winners).as("round %d", round).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void unreachableRedisFailsFastAndClosed() {
+        final LettuceTicketStore nowhere = new LettuceTicketStore();
+        nowhere.setPort(1); // loopback port 1 refuses at once
+        nowhere.setTimeoutMillis(500);
+        try {
+            final TicketService service = new TicketService(nowhere);
+            assertThatThrownBy(() -> service.issue("alice", null)).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("127.0.0.1:1");
+            assertThat(service.redeem(Tickets.newTicket(new java.security.SecureRandom()), null).toCompletableFuture()
+                    .join().outcome()).isEqualTo(Redemption.Outcome.STORE_UNAVAILABLE);
+            assertThat(nowhere.ping()).isFalse();
+            assertThat(nowhere.outage().isDown()).isTrue();
+        } finally {
+            nowhere.close();
+        }
+    }
+}
