@@ -144,6 +144,8 @@ public final class RealBrokers implements AutoCloseable {
         props.put("ws-ticket.ws.port", String.valueOf(FreePorts.next()));
         props.put("mqtt-acl.http.port", String.valueOf(FreePorts.next()));
         props.put("mqtt-acl.redis.uri", "redis://" + host() + ":" + redisPort);
+        props.put("firmware-publish.dir.base", stackDir.resolve("firmware-publish").toString());
+        props.put("firmware-publish.max-size-bytes", "4000000");
         // --- end of flow listeners ---
         return props;
     }
