@@ -32,6 +32,7 @@ public final class RealBrokers implements AutoCloseable {
     private final int mqttWebSocketPort = FreePorts.next();
     private final int oidcPort = FreePorts.next();
     private boolean closed;
+    private Map<String, String> properties;
 
     private RealBrokers() throws IOException {
         Files.createDirectories(ProjectDir.resolve("target"));
@@ -130,7 +131,11 @@ public final class RealBrokers implements AutoCloseable {
     }
 
     /** Properties that point Spring Boot, Camel and every flow at these brokers. */
-    public Map<String, String> properties() {
+    public synchronized Map<String, String> properties() {
+        // computed once: the flows' free ports must stay what the cached Spring context was given
+        if (properties != null) {
+            return properties;
+        }
         final Map<String, String> props = new LinkedHashMap<>();
         props.put("spring.data.redis.host", host());
         props.put("spring.data.redis.port", String.valueOf(redisPort));
@@ -141,11 +146,14 @@ public final class RealBrokers implements AutoCloseable {
         props.put("camel.component.paho-mqtt5.broker-url", mqttUrl());
         props.put("oauth2.issuer.caravan.uri", oidcIssuer());
         // --- flow listeners and dirs (one shared Spring context serves every @CaravanBootTest) ---
+        props.put("ws-ticket.ws.port", String.valueOf(FreePorts.next()));
         props.put("mqtt-acl.http.port", String.valueOf(FreePorts.next()));
         props.put("mqtt-acl.redis.uri", "redis://" + host() + ":" + redisPort);
-        props.put("ws-ticket.ws.port", String.valueOf(FreePorts.next()));
+        props.put("firmware-publish.dir.base", stackDir.resolve("firmware-publish").toString());
+        props.put("firmware-publish.max-size-bytes", "4000000");
         // --- end of flow listeners ---
-        return props;
+        properties = Map.copyOf(props);
+        return properties;
     }
 
     private void stack(final String command, final String... services) {

@@ -38,7 +38,7 @@ class AdminApiTest {
 
     @BeforeEach
     void setUp() {
-        callbackPort = URI.create(camel.getRoute("mqtt-acl-legacy-auth").getEndpoint().getEndpointBaseUri().replace("jetty:", "")).getPort();
+        callbackPort = RawHttp.callbackPort(camel);
         admin = Tokens.of(RealBrokers.get().oidcIssuer(), "ops-console", "devices:admin");
         for (final String d : new String[] {"a1", "a2", "a3"}) {
             call("DELETE", "/api/devices/" + d, admin, null);

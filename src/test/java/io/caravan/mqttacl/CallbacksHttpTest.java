@@ -31,7 +31,7 @@ class CallbacksHttpTest {
     @BeforeEach
     void seed() {
         registry = camel.getRegistry().lookupByNameAndType("mqttAclRegistry", RedisRegistry.class);
-        port = URI.create(camel.getRoute("mqtt-acl-legacy-auth").getEndpoint().getEndpointBaseUri().replace("jetty:", "")).getPort();
+        port = RawHttp.callbackPort(camel);
         registry.unregister("d1");
         d1Secret = registry.register("d1", true, List.of("alice"));
     }
@@ -66,6 +66,22 @@ class CallbacksHttpTest {
         // curl escapes the password; generated secrets are base64url but '-' and '_' must survive
         final String escaped = d1Secret.replace("-", "%2D").replace("_", "%5F");
         assertThat(legacy("/auth", "d1", d1Secret, "username=d1&password=" + escaped + "&topic=&acc=-1&clientid=").status()).isEqualTo(200);
+    }
+
+    @Test
+    void certificateDevicesHaveNoPasswordButTheirAclsWork() {
+        // TLS listener with use_identity_as_username: Mosquitto skips /auth, username = CN = device id
+        registry.unregister("tls1");
+        assertThat(registry.register("tls1", false, List.of())).isNull();
+        assertThat(legacy("/auth", "tls1", "anything", "username=tls1&password=anything&topic=&acc=-1&clientid=").status())
+                .isEqualTo(403);
+        assertThat(legacy("/acl", "tls1", "", "username=tls1&password=&topic=devices%2Ftls1%2Fstate&acc=2&clientid=client id not available")
+                .status()).isEqualTo(200);
+        assertThat(legacy("/acl", "tls1", "", "username=tls1&password=&topic=devices%2Fd1%2Fstate&acc=2&clientid=client id not available")
+                .status()).isEqualTo(403);
+        // an unregistered certificate CN gets nothing
+        assertThat(legacy("/acl", "tls-unknown", "", "username=tls-unknown&password=&topic=devices%2Ftls-unknown%2Fstate&acc=2&clientid=x")
+                .status()).isEqualTo(403);
     }
 
     @Test

@@ -27,7 +27,10 @@ class MqttAclJBangTest {
         final int callbackPort = FreePorts.next();
         try (RedisRegistry replica = new RedisRegistry(redis, 300, 1000);
                 JBangFlow flow = JBangFlow.start("mqtt-acl", apiPort, Map.of("mqtt-acl.http.port", String.valueOf(callbackPort),
-                        "mqtt-acl.redis.uri", redis, "oauth2.issuer.caravan.uri", brokers.oidcIssuer()))) {
+                        "mqtt-acl.redis.uri", redis, "mqtt-acl.superusers", "root:" + Secrets.hashPassword("rootpw", 1000),
+                        // the oauth2 flow's verifier settings (routes/oauth2/application.properties)
+                        "oauth2.issuers", "caravan", "oauth2.issuer.caravan.uri", brokers.oidcIssuer(),
+                        "oauth2.issuer.caravan.audience", "api://caravan"))) {
             replica.start();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(replica::ping);
             replica.unregister("jb1");
@@ -46,6 +49,22 @@ class MqttAclJBangTest {
             soon(() -> assertThat(goAuthAcl(callbackPort, "jb1", "devices/jb1/state", 2).status()).isEqualTo(403));
             assertThat(RawHttp.send(callbackPort, RawHttp.curlForm("/acl", callbackPort, "jb1", "", "garbage")).status())
                     .isEqualTo(400);
+
+            // a configured superuser: slow hash, then /superuser and $SYS
+            assertThat(legacyAuth(callbackPort, "root", "rootpw").status()).isEqualTo(200);
+            assertThat(legacyAuth(callbackPort, "root", "nope").status()).isEqualTo(403);
+            assertThat(RawHttp.send(callbackPort, RawHttp.curlForm("/superuser", callbackPort, "root", "",
+                    "username=root&password=&topic=&acc=-1&clientid=")).status()).isEqualTo(200);
+            assertThat(goAuthAcl(callbackPort, "root", "$SYS/broker/uptime", 1).status()).isEqualTo(200);
+
+            // the admin API is on the public port, behind the oauth2 policy
+            final var unauthorized = io.caravan.common.HttpTestClient.get("http://127.0.0.1:" + apiPort + "/api/devices?owner=jo");
+            assertThat(unauthorized.statusCode()).isEqualTo(401);
+            final String admin = Tokens.of(brokers.oidcIssuer(), "ops", "devices:admin");
+            final var listed = io.caravan.common.HttpTestClient.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + apiPort + "/api/devices?owner=jo"))
+                    .header("Authorization", "Bearer " + admin).GET().build());
+            assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
         }
     }
 

@@ -23,6 +23,15 @@ final class RawHttp {
     private RawHttp() {
     }
 
+    /** The port of the flow's internal callback listener (its routes start under supervision: wait for them). */
+    static int callbackPort(final org.apache.camel.CamelContext camel) {
+        org.awaitility.Awaitility.await("mqtt-acl callback routes").atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> camel.getRoute("mqtt-acl-legacy-auth") != null && camel.getRouteController()
+                        .getRouteStatus("mqtt-acl-legacy-auth").isStarted());
+        return java.net.URI.create(camel.getRoute("mqtt-acl-legacy-auth").getEndpoint().getEndpointBaseUri().replace("jetty:", ""))
+                .getPort();
+    }
+
     /** A request the way libcurl (mosquitto-auth-plug) writes it: Basic auth, no Expect, form body. */
     static String curlForm(final String path, final int port, final String basicUser, final String basicPassword, final String body) {
         final String basic = java.util.Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,643 @@
+package io.caravan.firmwarepublish;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A signed APT repository generated in Java, published atomically.
+ *
+ * <h2>Why generated in Java and not reprepro or aptly</h2>
+ * reprepro updates one repository tree in place (its Berkeley DB, then Packages, then Release,
+ * file by file): a reader between two renames sees a Release that does not match its Packages,
+ * and a process killed inside a DB transaction can leave the DB locked or damaged. It also keeps
+ * one version per package anyway and rejects {@code all} in Architectures. aptly snapshots are
+ * atomic but it is a second server with its own database to run and back up. A flat repository of
+ * firmware packages needs only a Packages file per architecture and a signed Release: writing
+ * those in Java takes milliseconds for thousands of packages, needs no database besides the
+ * repository itself, and lets every step be ordered for crash safety. Only signing is delegated
+ * (to gpg).
+ *
+ * <h2>Layout and atomicity</h2>
+ * <pre>
+ * repo/pool/main/&lt;c&gt;/&lt;pkg&gt;/&lt;pkg&gt;_&lt;ver&gt;_&lt;arch&gt;.deb   immutable, shared by all snapshots
+ * repo/snapshots/&lt;n&gt;/dists/&lt;suite&gt;/{Release,InRelease,Release.gpg,main/binary-&lt;arch&gt;/...}
+ * repo/snapshots/&lt;n&gt;/pool -&gt; ../../pool,  &lt;key&gt;.gpg, &lt;key&gt;.asc, .index (all entries)
+ * repo/current -&gt; snapshots/&lt;n&gt;                  the only thing readers follow
+ * </pre>
+ * A publish writes the new snapshot in {@code .staging-<n>}, fsyncs it, renames it to
+ * {@code snapshots/<n>}, then replaces the {@code current} symlink with rename(2). A reader that
+ * resolves {@code current} once per file therefore never sees a half-written file, and because
+ * Release says {@code Acquire-By-Hash: yes} and every snapshot carries by-hash copies (hard links)
+ * of the indexes of the previous {@code keep} snapshots, an apt-get update that fetched the old
+ * InRelease just before a swap still downloads the Packages that match it.
+ * A process killed mid-publish leaves at most a {@code .staging-*} directory, a never-linked
+ * snapshot or an orphan pool file; {@link #open} removes them and keeps {@code current}.
+ * Publishes are serialised by a lock inside the JVM and an exclusive file lock across processes;
+ * uploads that queue up behind a running publish are committed together in the next snapshot.
+ */
+public final class AptRepository implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AptRepository.class);
+    private static final DateTimeFormatter RFC_2822 =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final String INDEX = ".index";
+    private static final String PUBLISHED_AT = "X-Caravan-Published-At";
+
+    private final Path root;
+    private final String suite;
+    private final String component = "main";
+    private final List<String> architectures;
+    private final GpgSigner signer;
+    private final String keyName;
+    private final int keep;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+
+    private long cachedSnapshot = -1;
+    private Map<String, Entry> cachedIndex = Map.of();
+
+    /** One package in the index: its key is Package + "_" + Architecture. */
+    record Entry(String name, String architecture, DebianVersion version, String sha256, long size, String filename,
+            Instant publishedAt, String stanza) {
+        String key() {
+            return name + "_" + architecture;
+        }
+    }
+
+    private AptRepository(final Path root, final String suite, final Set<String> architectures, final GpgSigner signer,
+            final String keyName, final int keep, final Clock clock) {
+        this.root = root;
+        this.suite = suite;
+        this.architectures = List.copyOf(new TreeSet<>(architectures.stream().filter(a -> !a.equals("all")).toList()));
+        if (this.architectures.isEmpty()) {
+            throw new IllegalArgumentException("at least one architecture other than 'all' is needed");
+        }
+        this.signer = signer;
+        this.keyName = keyName;
+        this.keep = Math.max(2, keep);
+        this.clock = clock;
+    }
+
+    /**
+     * Opens (creating or recovering) the repository at {@code root}: removes what an interrupted
+     * publish left behind and makes sure {@code current} points to a complete, signed snapshot.
+     *
+     * @param architectures accepted architectures; {@code all} packages go into every binary-&lt;arch&gt; index
+     * @param keyName       file name (without extension) of the public key served beside dists/
+     * @param keep          snapshots kept (and generations of by-hash indexes)
+     */
+    public static AptRepository open(final Path root, final String suite, final Set<String> architectures, final GpgSigner signer,
+            final String keyName, final int keep, final Clock clock) throws IOException {
+        final AptRepository repo = new AptRepository(root, suite, architectures, signer, keyName, keep, clock);
+        repo.withLock(() -> {
+            repo.recover();
+            return null;
+        });
+        return repo;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public String suite() {
+        return suite;
+    }
+
+    public List<String> architectures() {
+        return architectures;
+    }
+
+    public String keyName() {
+        return keyName;
+    }
+
+    /** The snapshot {@code current} points to, resolved now (readers use it for one whole file). */
+    public Path currentSnapshot() throws IOException {
+        return root.resolve("current").toRealPath();
+    }
+
+    /** The latest published version of a package for an architecture, if any. */
+    public Optional<DebianVersion> latest(final String name, final String architecture) throws IOException {
+        return Optional.ofNullable(index().get(name + "_" + architecture)).map(Entry::version);
+    }
+
+    /** The latest version of a package over all architectures, if any. */
+    public Optional<DebianVersion> latest(final String name) throws IOException {
+        return index().values().stream().filter(e -> e.name().equals(name)).map(Entry::version).max(Comparator.naturalOrder());
+    }
+
+    /** Number of packages (name+architecture) in the current snapshot. */
+    public int size() throws IOException {
+        return index().size();
+    }
+
+    /**
+     * Publishes a validated package: 409 ({@link FirmwareRejected}) for a version that is not
+     * higher than the published one unless the file is byte-identical to it (then nothing changes).
+     * Group commit: callers that arrive while a snapshot is being written are queued, and the next
+     * lock holder publishes all of them in one snapshot (one index write, one signature).
+     */
+    public PublishResult publish(final DebPackage pkg) throws IOException {
+        final Pending mine = new Pending(pkg, new CompletableFuture<>());
+        queue.add(mine);
+        withLock(() -> {
+            if (!mine.result().isDone()) {
+                publishBatch();
+            }
+            return null;
+        });
+        try {
+            return mine.result().get();
+        } catch (ExecutionException e) {
+            final Throwable cause = e.getCause();
+            if (cause instanceof FirmwareRejected rejected) {
+                throw rejected;
+            }
+            if (cause instanceof IOException io) {
+                throw new IOException(io.getMessage(), io);
+            }
+            throw new IllegalStateException("publishing " + pkg.name() + " failed: " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while publishing", e);
+        }
+    }
+
+    private record Pending(DebPackage pkg, CompletableFuture<PublishResult> result) {
+    }
+
+    /** Under the lock: every queued package is decided, the accepted ones go into one new snapshot. */
+    private void publishBatch() throws IOException {
+        final List<Pending> batch = new ArrayList<>();
+        for (Pending p = queue.poll(); p != null; p = queue.poll()) {
+            batch.add(p);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        final Map<String, Entry> index;
+        final long currentSeq;
+        try {
+            index = index();
+            currentSeq = currentSeq();
+        } catch (IOException | RuntimeException e) {
+            batch.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        final Map<String, Entry> next = new TreeMap<>(index);
+        final Instant now = clock.instant();
+        final List<Pending> accepted = new ArrayList<>();
+        final List<Pending> sameAsAccepted = new ArrayList<>();
+        for (final Pending p : batch) {
+            final DebPackage pkg = p.pkg();
+            try {
+                final Entry existing = next.get(pkg.name() + "_" + pkg.architecture());
+                if (existing != null) {
+                    final int cmp = pkg.version().compareTo(existing.version());
+                    if (cmp == 0 && existing.sha256().equals(pkg.sha256())) {
+                        if (index.get(existing.key()) == existing) {
+                            p.result().complete(new PublishResult(false, pkg.name(), existing.version().toString(), pkg.architecture(),
+                                    existing.sha256(), existing.size(), existing.filename(), existing.publishedAt(), currentSeq));
+                        } else {
+                            sameAsAccepted.add(p);
+                        }
+                        continue;
+                    }
+                    if (cmp == 0) {
+                        throw new FirmwareRejected(409, "version-exists", pkg.name() + " " + pkg.version() + " (" + pkg.architecture()
+                                + ") is already published with different contents (sha256 " + existing.sha256()
+                                + "); publish a higher version");
+                    }
+                    if (cmp < 0) {
+                        throw new FirmwareRejected(409, "downgrade", pkg.name() + " " + pkg.version() + " (" + pkg.architecture()
+                                + ") is lower than the published version " + existing.version() + "; publish a higher version");
+                    }
+                }
+                final String filename = poolPath(pkg);
+                placeInPool(pkg, root.resolve(filename));
+                final Entry entry = new Entry(pkg.name(), pkg.architecture(), pkg.version(), pkg.sha256(), pkg.size(), filename, now,
+                        stanza(pkg, filename, now));
+                next.put(entry.key(), entry);
+                accepted.add(p);
+            } catch (IOException | RuntimeException e) {
+                p.result().completeExceptionally(e);
+            }
+        }
+        if (accepted.isEmpty()) {
+            return;
+        }
+        final long seq;
+        try {
+            seq = writeSnapshot(next, currentSeq);
+            cachedIndex = next;
+            cachedSnapshot = seq;
+        } catch (IOException | RuntimeException e) {
+            accepted.forEach(p -> p.result().completeExceptionally(e));
+            sameAsAccepted.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        for (final Pending p : accepted) {
+            final DebPackage pkg = p.pkg();
+            p.result().complete(new PublishResult(true, pkg.name(), pkg.version().toString(), pkg.architecture(), pkg.sha256(), pkg.size(),
+                    poolPath(pkg), now, seq));
+        }
+        for (final Pending p : sameAsAccepted) {
+            final DebPackage pkg = p.pkg();
+            p.result().complete(new PublishResult(false, pkg.name(), pkg.version().toString(), pkg.architecture(), pkg.sha256(),
+                    pkg.size(), poolPath(pkg), now, seq));
+        }
+    }
+
+    private String poolPath(final DebPackage pkg) {
+        return "pool/" + component + "/" + pkg.name().charAt(0) + "/" + pkg.name() + "/" + pkg.poolFileName();
+    }
+
+    private <T> T withLock(final IoSupplier<T> body) throws IOException {
+        lock.lock();
+        try {
+            Files.createDirectories(root);
+            try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                return body.get();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    private void recover() throws IOException {
+        Files.createDirectories(root.resolve("snapshots"));
+        Files.createDirectories(root.resolve("pool"));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, ".staging-*")) {
+            for (final Path staging : ds) {
+                LOG.warn("firmware-publish: removing {} left by an interrupted publish", staging);
+                deleteTree(staging);
+            }
+        }
+        Files.deleteIfExists(root.resolve("current.tmp"));
+        try (Stream<Path> files = Files.walk(root.resolve("pool"))) {
+            for (final Path tmp : files.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        long current = -1;
+        final Path link = root.resolve("current");
+        if (Files.isSymbolicLink(link)) {
+            final Path target = link.toRealPath();
+            if (complete(target)) {
+                current = Long.parseLong(target.getFileName().toString());
+            } else {
+                LOG.warn("firmware-publish: current points to an incomplete snapshot {}", target);
+            }
+        }
+        final List<Long> all = snapshots();
+        if (current < 0) {
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if (complete(snapshotDir(all.get(i)))) {
+                    current = all.get(i);
+                    break;
+                }
+            }
+            if (current >= 0) {
+                swap(current);
+            }
+        }
+        for (final long s : all) {
+            if (s > current) {
+                // renamed into place but never made current: the upload was never acknowledged
+                LOG.warn("firmware-publish: removing snapshot {} that an interrupted publish never made current", s);
+                deleteTree(snapshotDir(s));
+            }
+        }
+        if (current < 0) {
+            writeSnapshot(new TreeMap<>(), 0);
+        } else if (!Files.exists(snapshotDir(current).resolve(keyName + ".gpg"))) {
+            writeSnapshot(readIndex(snapshotDir(current)), current); // key changed or missing: re-sign
+        }
+        cachedSnapshot = -1;
+    }
+
+    private boolean complete(final Path snapshot) {
+        return Files.isRegularFile(snapshot.resolve(INDEX)) && Files.isRegularFile(snapshot.resolve("dists").resolve(suite).resolve("InRelease"));
+    }
+
+    private List<Long> snapshots() throws IOException {
+        final List<Long> seqs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve("snapshots"))) {
+            for (final Path p : ds) {
+                try {
+                    seqs.add(Long.parseLong(p.getFileName().toString()));
+                } catch (NumberFormatException ignored) {
+                    // not a snapshot
+                }
+            }
+        }
+        seqs.sort(Comparator.naturalOrder());
+        return seqs;
+    }
+
+    private Path snapshotDir(final long seq) {
+        return root.resolve("snapshots").resolve(String.format(Locale.ROOT, "%010d", seq));
+    }
+
+    private long currentSeq() throws IOException {
+        return Long.parseLong(currentSnapshot().getFileName().toString());
+    }
+
+    // ---------------------------------------------------------------- index
+
+    private Map<String, Entry> index() throws IOException {
+        final long seq = currentSeq();
+        if (seq != cachedSnapshot) {
+            cachedIndex = readIndex(snapshotDir(seq));
+            cachedSnapshot = seq;
+        }
+        return cachedIndex;
+    }
+
+    private static Map<String, Entry> readIndex(final Path snapshot) throws IOException {
+        final Map<String, Entry> index = new TreeMap<>();
+        final String text = Files.readString(snapshot.resolve(INDEX), StandardCharsets.UTF_8);
+        for (final String para : text.split("\n\n")) {
+            if (para.isBlank()) {
+                continue;
+            }
+            final ControlFields f = ControlFields.parse(para);
+            final Entry e = new Entry(f.get("Package"), f.get("Architecture"), DebianVersion.parse(f.get("Version")), f.get("SHA256"),
+                    Long.parseLong(f.get("Size")), f.get("Filename"), Instant.parse(f.get(PUBLISHED_AT)), para.strip() + "\n");
+            index.put(e.key(), e);
+        }
+        return index;
+    }
+
+    private static String stanza(final DebPackage pkg, final String filename, final Instant publishedAt) {
+        final StringBuilder sb = new StringBuilder();
+        String description = null;
+        for (final Map.Entry<String, String> f : pkg.control().asMap().entrySet()) {
+            if (f.getKey().equalsIgnoreCase("Description")) {
+                description = f.getValue();
+                continue;
+            }
+            sb.append(f.getKey()).append(": ").append(f.getValue()).append('\n');
+        }
+        sb.append("Filename: ").append(filename).append('\n');
+        sb.append("Size: ").append(pkg.size()).append('\n');
+        sb.append("MD5sum: ").append(pkg.md5()).append('\n');
+        sb.append("SHA1: ").append(pkg.sha1()).append('\n');
+        sb.append("SHA256: ").append(pkg.sha256()).append('\n');
+        sb.append(PUBLISHED_AT).append(": ").append(publishedAt).append('\n');
+        if (description != null) {
+            sb.append("Description: ").append(description).append('\n');
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    private void placeInPool(final DebPackage pkg, final Path target) throws IOException {
+        if (Files.isRegularFile(target) && DebPackageInspector.digests(target)[0].equals(pkg.sha256())) {
+            return;
+        }
+        // Either absent or an orphan of an interrupted publish (never referenced by any Release).
+        Files.createDirectories(target.getParent());
+        final Path tmp = target.resolveSibling(".tmp-" + target.getFileName());
+        Files.copy(pkg.file(), tmp, StandardCopyOption.REPLACE_EXISTING);
+        fsync(tmp);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsync(target.getParent());
+    }
+
+    /** Writes snapshot {@code previous + 1} holding {@code index} and makes it current; returns its number. */
+    private long writeSnapshot(final Map<String, Entry> index, final long previous) throws IOException {
+        final long seq = Math.max(previous, snapshots().stream().mapToLong(Long::longValue).max().orElse(0)) + 1;
+        final Path staging = root.resolve(".staging-" + seq);
+        deleteTree(staging);
+        final Path dists = staging.resolve("dists").resolve(suite);
+        final StringBuilder indexText = new StringBuilder();
+        index.values().forEach(e -> indexText.append(e.stanza()).append('\n'));
+        write(staging.resolve(INDEX), indexText.toString().getBytes(StandardCharsets.UTF_8));
+
+        final List<String[]> releaseFiles = new ArrayList<>(); // {relative path, size, md5, sha256}
+        for (final String arch : architectures) {
+            final StringBuilder packages = new StringBuilder();
+            index.values().stream().filter(e -> e.architecture().equals(arch) || e.architecture().equals("all"))
+                    .forEach(e -> packages.append(publicStanza(e.stanza())).append('\n'));
+            final byte[] plain = packages.toString().getBytes(StandardCharsets.UTF_8);
+            final byte[] gz = gzip(plain);
+            final String dir = component + "/binary-" + arch;
+            final Path archDir = dists.resolve(dir);
+            write(archDir.resolve("Packages"), plain);
+            write(archDir.resolve("Packages.gz"), gz);
+            final byte[] archRelease = ("Archive: " + suite + "\nSuite: " + suite + "\nComponent: " + component
+                    + "\nOrigin: Caravan\nLabel: Caravan firmware\nArchitecture: " + arch + "\n").getBytes(StandardCharsets.UTF_8);
+            write(archDir.resolve("Release"), archRelease);
+            for (final String[] f : List.of(new String[] {"Packages", null}, new String[] {"Packages.gz", null},
+                    new String[] {"Release", null})) {
+                final byte[] bytes = f[0].equals("Packages") ? plain : f[0].equals("Packages.gz") ? gz : archRelease;
+                final String sha256 = hex("SHA-256", bytes);
+                releaseFiles.add(new String[] {dir + "/" + f[0], String.valueOf(bytes.length), hex("MD5", bytes), sha256});
+                if (!f[0].equals("Release")) {
+                    linkOrWrite(archDir.resolve("by-hash/SHA256").resolve(sha256), archDir.resolve(f[0]));
+                }
+            }
+            carryByHash(previous, dir, archDir.resolve("by-hash/SHA256"));
+        }
+        final StringBuilder release = new StringBuilder();
+        release.append("Origin: Caravan\nLabel: Caravan firmware\n");
+        release.append("Suite: ").append(suite).append('\n');
+        release.append("Codename: ").append(suite).append('\n');
+        release.append("Date: ").append(RFC_2822.format(clock.instant())).append('\n');
+        release.append("Architectures: ").append(String.join(" ", architectures)).append('\n');
+        release.append("Components: ").append(component).append('\n');
+        release.append("Description: Caravan device firmware (snapshot ").append(seq).append(")\n");
+        release.append("Acquire-By-Hash: yes\n");
+        release.append("MD5Sum:\n");
+        releaseFiles.forEach(f -> release.append(String.format(Locale.ROOT, " %s %16s %s%n", f[2], f[1], f[0])));
+        release.append("SHA256:\n");
+        releaseFiles.forEach(f -> release.append(String.format(Locale.ROOT, " %s %16s %s%n", f[3], f[1], f[0])));
+        final Path releaseFile = dists.resolve("Release");
+        write(releaseFile, release.toString().getBytes(StandardCharsets.UTF_8));
+        signer.signRelease(releaseFile);
+        fsync(dists.resolve("InRelease"));
+        fsync(dists.resolve("Release.gpg"));
+        write(staging.resolve(keyName + ".gpg"), signer.exportPublicKey(false));
+        write(staging.resolve(keyName + ".asc"), signer.exportPublicKey(true));
+        Files.createSymbolicLink(staging.resolve("pool"), Path.of("../../pool"));
+        fsyncTree(staging);
+
+        final Path target = snapshotDir(seq);
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        fsync(target.getParent());
+        swap(seq);
+        prune(seq);
+        return seq;
+    }
+
+    /** The stanza as apt sees it (without Caravan's bookkeeping fields). */
+    private static String publicStanza(final String stanza) {
+        final StringBuilder sb = new StringBuilder();
+        for (final String line : stanza.split("\n")) {
+            if (!line.startsWith(PUBLISHED_AT + ":")) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Hard-links the by-hash files of the previous {@code keep - 1} snapshots into the new one. */
+    private void carryByHash(final long previous, final String dir, final Path byHash) throws IOException {
+        int generations = 1;
+        final List<Long> newestFirst = new ArrayList<>(snapshots());
+        java.util.Collections.reverse(newestFirst);
+        for (final long s : newestFirst) {
+            if (s > previous || generations >= keep) {
+                continue;
+            }
+            generations++;
+            final Path old = snapshotDir(s).resolve("dists").resolve(suite).resolve(dir);
+            for (final String name : List.of("Packages", "Packages.gz")) {
+                final Path f = old.resolve(name);
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    linkOrWrite(byHash.resolve(hex("SHA-256", Files.readAllBytes(f))), f);
+                }
+            }
+        }
+    }
+
+    private static void linkOrWrite(final Path link, final Path existing) throws IOException {
+        Files.createDirectories(link.getParent());
+        try {
+            Files.createLink(link, existing);
+        } catch (FileAlreadyExistsException e) {
+            // same content already linked
+        } catch (UnsupportedOperationException e) {
+            Files.copy(existing, link);
+        }
+    }
+
+    /** Points {@code current} at snapshot {@code seq}: a new symlink renamed over the old one (rename(2) is atomic). */
+    private void swap(final long seq) throws IOException {
+        final Path tmp = root.resolve("current.tmp");
+        Files.deleteIfExists(tmp);
+        Files.createSymbolicLink(tmp, Path.of("snapshots", snapshotDir(seq).getFileName().toString()));
+        Files.move(tmp, root.resolve("current"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsync(root);
+    }
+
+    private void prune(final long current) throws IOException {
+        final List<Long> all = snapshots();
+        for (final long s : all) {
+            if (s <= current - keep) {
+                deleteTree(snapshotDir(s));
+            }
+        }
+    }
+
+    private static void write(final Path file, final byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+    }
+
+    private static void fsync(final Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static void fsyncTree(final Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (final Path p : all.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                fsync(p);
+            }
+        }
+    }
+
+    static void deleteTree(final Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (final Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                try {
+                    Files.delete(p);
+                } catch (NoSuchFileException ignored) {
+                    // already gone
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static byte[] gzip(final byte[] plain) throws IOException {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 4 + 64);
+        try (OutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(plain);
+        }
+        return out.toByteArray();
+    }
+
+    private static String hex(final String algorithm, final byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        signer.close();
+    }
+}

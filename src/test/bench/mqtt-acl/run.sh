@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Benchmark of the mqtt-acl callbacks: callbacks/s and p50/p99 latency of /acl and /auth
+# (mosquitto-auth-plug dialect, byte-for-byte what the plugin sends) from a separate load process
+# (wrk), with the registry in a real Redis; cache warm and cold (cold = mqtt-acl.cache.ttl-seconds=0,
+# every callback reads Redis); keep-alive and a new TCP connection per request (the legacy plugin's way).
+#
+#   src/test/bench/mqtt-acl/run.sh [duration=15s] [connections=16] [threads=2] [devices=1000]
+#   (WARMUP=8s: each path is driven that long, unmeasured, after the server starts)
+#
+# Needs: wrk (apt-get install -y wrk), redis-server, a built project (mvn -o test-compile).
+# Server: routes/mqtt-acl alone under Camel JBang's runtime (the same launcher as the JBang test),
+# its own JVM; Redis from config/stack.sh on free ports in target/bench-mqtt-acl/.
+# Output: one RESULT line per scenario, also appended to target/bench-mqtt-acl/results.txt.
+set -euo pipefail
+DURATION=${1:-15s}
+CONNECTIONS=${2:-16}
+THREADS=${3:-2}
+DEVICES=${4:-1000}
+WARMUP=${WARMUP:-8s}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+HERE=$ROOT/src/test/bench/mqtt-acl
+OUT=$ROOT/target/bench-mqtt-acl
+mkdir -p "$OUT"
+cd "$ROOT"
+
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
+[[ -d target/classes/io/caravan/mqttacl ]] || mvn -B -q -o test-compile
+if [[ ! -s target/jbang.classpath ]]; then
+  mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/target/jbang.classpath"
+fi
+CP="$(cat target/jbang.classpath):$ROOT/target/classes:$ROOT/target/test-classes"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+REDIS_PORT=$(free_port)
+export CARAVAN_STACK_DIR=$OUT/stack CARAVAN_REDIS_PORT=$REDIS_PORT
+REDIS_URI=redis://127.0.0.1:$REDIS_PORT
+SERVER_PID=
+cleanup() {
+  [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  config/stack.sh stop redis >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+config/stack.sh start redis >/dev/null
+
+echo "seeding $DEVICES devices into $REDIS_URI"
+java -cp "$CP" "$HERE/Seed.java" "$REDIS_URI" "$DEVICES" "$OUT/secrets.txt"
+
+start_server() { # $1 = cache ttl seconds
+  local api_port log
+  api_port=$(free_port)
+  CALLBACK_PORT=$(free_port)
+  log=$OUT/server-ttl$1.log
+  java -Xmx512m -Duser.home="$ROOT/target/jbang-home" -cp "$CP" io.caravan.common.JBangLauncher run \
+    "$ROOT/routes/mqtt-acl/mqtt-acl.camel.yaml" "$ROOT/routes/mqtt-acl/application.properties" \
+    --port="$api_port" --name=mqtt-acl --profile=prod \
+    --prop=mqtt-acl.http.port="$CALLBACK_PORT" --prop=mqtt-acl.redis.uri="$REDIS_URI" \
+    --prop=mqtt-acl.cache.ttl-seconds="$1" \
+    --prop=oauth2.issuers=caravan --prop=oauth2.issuer.caravan.uri=http://127.0.0.1:1/caravan \
+    --prop=oauth2.issuer.caravan.audience=api://caravan >"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 240); do
+    grep -qE "Apache Camel \S+ \(.*\) started in" "$log" && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$log"; exit 1; }
+    sleep 0.5
+  done
+  echo "server did not start; see $log" >&2
+  exit 1
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+
+cpu_ticks() { # utime+stime of the server JVM, in clock ticks
+  awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"
+}
+
+run() { # $1 cache label, $2 callback, $3 connection mode
+  local line t0 t1 requests cpu_us
+  # short warm-up (connections, cache fill in the warm case), then the measured run
+  SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s \
+    -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" >/dev/null
+  t0=$(cpu_ticks)
+  line=$(SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
+    -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" | grep '^RESULT')
+  t1=$(cpu_ticks)
+  # server CPU per callback: independent of how busy the shared machine is
+  requests=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
+  cpu_us=$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))
+  echo "RESULT cache=$1 callback=/$2 connection=$3 c=$CONNECTIONS t=$THREADS ${line#RESULT } server_cpu_us_per_callback=$cpu_us load=$(cut -d' ' -f1 /proc/loadavg)" \
+    | tee -a "$OUT/results.txt"
+}
+
+echo "# $(date -u +%FT%TZ) duration=$DURATION connections=$CONNECTIONS threads=$THREADS devices=$DEVICES nproc=$(nproc)" >>"$OUT/results.txt"
+for cache in warm cold; do
+  if [[ $cache == warm ]]; then start_server 300; else start_server 0; fi
+  # JIT warm-up of every path before anything is measured
+  for callback in acl auth; do
+    for connection in keep-alive close; do
+      SECRETS=$OUT/secrets.txt CALLBACK=$callback CONNECTION=$connection wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" \
+        -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" >/dev/null
+    done
+  done
+  for callback in acl auth; do
+    for connection in keep-alive close; do
+      run "$cache" "$callback" "$connection"
+    done
+  done
+  stop_server
+done

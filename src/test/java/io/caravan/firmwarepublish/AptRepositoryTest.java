@@ -1,0 +1,272 @@
+package io.caravan.firmwarepublish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.caravan.common.ProjectDir;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Java-generated repository against a real, isolated apt-get with signature checking on. */
+class AptRepositoryTest {
+
+    private static final Set<String> ARCHS = Set.of("amd64", "arm64", "all");
+    private static final DebPackageInspector INSPECTOR = new DebPackageInspector(ARCHS, "zstd");
+
+    private Path work;
+    private AptRepository repo;
+    private RepoHttpServer http;
+
+    @BeforeEach
+    void openRepository() throws IOException {
+        work = Files.createDirectories(ProjectDir.resolve("target/fp/" + UUID.randomUUID().toString().substring(0, 8)));
+        repo = open(work);
+        http = new RepoHttpServer(repo.root());
+    }
+
+    @AfterEach
+    void close() {
+        http.close();
+        repo.close();
+    }
+
+    static AptRepository open(final Path work) throws IOException {
+        final GpgSigner signer = new GpgSigner(work.resolve("gnupg"), "gpg", "", "Caravan test <t@caravan.invalid>");
+        signer.ensureKey(null);
+        return AptRepository.open(work.resolve("repo"), "stable", ARCHS, signer, "caravan-firmware", 5, Clock.systemUTC());
+    }
+
+    private IsolatedApt apt(final String name) throws IOException {
+        return new IsolatedApt(work.resolve(name), http.url(), "stable", repo.currentSnapshot().resolve("caravan-firmware.gpg"));
+    }
+
+    private PublishResult publish(final String name, final String version, final String arch) throws IOException {
+        return repo.publish(INSPECTOR.inspect(Debs.build(work.resolve("debs"), name, version, arch, "xz", 4000)));
+    }
+
+    @Test
+    void aptUpdatesDownloadsAndInstallsBeforeAndAfterAnUpgrade() throws Exception {
+        final PublishResult first = publish("fw-core", "1.0.0-1", "amd64");
+        publish("fw-data", "2024.1", "all");
+        publish("fw-arm", "1.0", "arm64");
+        assertThat(first.published()).isTrue();
+        final IsolatedApt apt = apt("apt");
+
+        IsolatedApt.Result update = apt.run("update");
+        assertThat(update.exit()).as(update.output()).isZero();
+        assertThat(update.output()).doesNotContain("NO_PUBKEY", "not signed", "W:", "E:");
+        IsolatedApt.Result download = apt.run("download", "fw-core", "fw-data");
+        assertThat(download.exit()).as(download.output()).isZero();
+        final Path deb = apt.downloads().resolve("fw-core_1.0.0-1_amd64.deb");
+        assertThat(DebPackageInspector.digests(deb)[0]).isEqualTo(first.sha256());
+        assertThat(apt.downloads().resolve("fw-data_2024.1_all.deb")).exists();
+        IsolatedApt.Result simulate = apt.run("install", "--simulate", "fw-core", "fw-data");
+        assertThat(simulate.exit()).as(simulate.output()).isZero();
+        assertThat(simulate.output()).contains("Inst fw-core (1.0.0-1 ", "Inst fw-data (2024.1 ");
+        assertThat(apt.run("install", "--simulate", "fw-arm").output()).contains("Unable to locate package fw-arm");
+
+        final PublishResult upgrade = publish("fw-core", "1.0.1-1", "amd64");
+        assertThat(upgrade.published()).isTrue();
+        update = apt.run("update");
+        assertThat(update.exit()).as(update.output()).isZero();
+        download = apt.run("download", "fw-core");
+        assertThat(download.exit()).as(download.output()).isZero();
+        assertThat(DebPackageInspector.digests(apt.downloads().resolve("fw-core_1.0.1-1_amd64.deb"))[0]).isEqualTo(upgrade.sha256());
+        simulate = apt.run("install", "--simulate", "fw-core");
+        assertThat(simulate.output()).contains("Inst fw-core (1.0.1-1 ");
+    }
+
+    @Test
+    void aptRefusesTheRepositoryWithAnotherKey() throws Exception {
+        publish("fw-core", "1.0", "amd64");
+        final Path other = work.resolve("other");
+        final GpgSigner otherSigner = new GpgSigner(other.resolve("gnupg"), "gpg", "", "Someone else <x@caravan.invalid>");
+        try (otherSigner) {
+            otherSigner.ensureKey(null);
+            final Path key = Files.write(other.resolve("other.gpg"), otherSigner.exportPublicKey(false));
+            final IsolatedApt apt = new IsolatedApt(work.resolve("apt-other"), http.url(), "stable", key);
+            final IsolatedApt.Result update = apt.run("update");
+            assertThat(update.output()).contains("NO_PUBKEY");
+            assertThat(apt.run("install", "--simulate", "fw-core").exit()).isNotZero();
+        }
+    }
+
+    @Test
+    void refusesDowngradesAndOtherBytesUnderAPublishedVersionAndIsIdempotent() throws Exception {
+        final Path original = Debs.build(work.resolve("debs"), "fw-core", "2.0", "amd64", "gzip", 3000);
+        final PublishResult published = repo.publish(INSPECTOR.inspect(original));
+        final Path snapshot = repo.currentSnapshot();
+        final byte[] inRelease = Files.readAllBytes(snapshot.resolve("dists/stable/InRelease"));
+
+        final PublishResult again = repo.publish(INSPECTOR.inspect(original));
+        assertThat(again.published()).isFalse();
+        assertThat(again.sha256()).isEqualTo(published.sha256());
+        assertThat(again.publishedAt()).isEqualTo(published.publishedAt());
+
+        final Path otherBytes = Debs.build(work.resolve("debs"), "fw-core", "2.0", "amd64", "gzip", 3000, 7);
+        assertThatThrownBy(() -> repo.publish(INSPECTOR.inspect(otherBytes))).isInstanceOfSatisfying(FirmwareRejected.class, e -> {
+            assertThat(e.status()).isEqualTo(409);
+            assertThat(e.code()).isEqualTo("version-exists");
+            assertThat(e.getMessage()).contains("fw-core 2.0 (amd64) is already published with different contents");
+        });
+        final Path equalVersion = Debs.build(work.resolve("debs"), "fw-core", "2.0-0", "amd64", "gzip", 3000);
+        assertThatThrownBy(() -> repo.publish(INSPECTOR.inspect(equalVersion))).isInstanceOfSatisfying(FirmwareRejected.class,
+                e -> assertThat(e.code()).isEqualTo("version-exists"));
+        final Path lower = Debs.build(work.resolve("debs"), "fw-core", "2.0~rc1", "amd64", "gzip", 3000);
+        assertThatThrownBy(() -> repo.publish(INSPECTOR.inspect(lower))).isInstanceOfSatisfying(FirmwareRejected.class, e -> {
+            assertThat(e.status()).isEqualTo(409);
+            assertThat(e.code()).isEqualTo("downgrade");
+            assertThat(e.getMessage()).contains("2.0~rc1 (amd64) is lower than the published version 2.0");
+        });
+        assertThat(repo.currentSnapshot()).isEqualTo(snapshot);
+        assertThat(Files.readAllBytes(repo.currentSnapshot().resolve("dists/stable/InRelease"))).isEqualTo(inRelease);
+        // another architecture is another package entry
+        assertThat(publish("fw-core", "1.0", "arm64").published()).isTrue();
+    }
+
+    @Test
+    void recoversWhatAnInterruptedPublishLeftBehind() throws Exception {
+        publish("fw-core", "1.0", "amd64");
+        final Path current = repo.currentSnapshot();
+        repo.close();
+        final Path root = work.resolve("repo");
+        Files.createDirectories(root.resolve(".staging-42/dists/stable"));
+        Files.writeString(root.resolve(".staging-42/dists/stable/Release"), "half");
+        final Path orphan = root.resolve("snapshots/0000000099");
+        Files.createDirectories(orphan.resolve("dists/stable"));
+        Files.writeString(orphan.resolve("dists/stable/InRelease"), "never current");
+        Files.writeString(orphan.resolve(".index"), "");
+        Files.createSymbolicLink(root.resolve("current.tmp"), Path.of("snapshots/0000000099"));
+        Files.writeString(root.resolve("pool/main/f/fw-core/.tmp-fw-core_1.1_amd64.deb"), "partial");
+
+        repo = open(work);
+        assertThat(repo.currentSnapshot()).isEqualTo(current);
+        assertThat(root.resolve(".staging-42")).doesNotExist();
+        assertThat(orphan).doesNotExist();
+        assertThat(root.resolve("current.tmp")).doesNotExist();
+        assertThat(root.resolve("pool/main/f/fw-core/.tmp-fw-core_1.1_amd64.deb")).doesNotExist();
+        assertThat(repo.latest("fw-core", "amd64")).hasValueSatisfying(v -> assertThat(v).hasToString("1.0"));
+        assertThat(publish("fw-core", "1.1", "amd64").published()).isTrue();
+        final IsolatedApt.Result update = apt("apt").run("update");
+        assertThat(update.exit()).as(update.output()).isZero();
+    }
+
+    @Test
+    void serialisesConcurrentPublishes() throws Exception {
+        final List<Path> debs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            debs.add(Debs.build(work.resolve("debs"), "fw-par" + i, "1." + i, i % 2 == 0 ? "amd64" : "all", "gzip", 2000));
+        }
+        final ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            final List<Future<PublishResult>> results = new ArrayList<>();
+            for (final Path deb : debs) {
+                results.add(pool.submit(() -> repo.publish(INSPECTOR.inspect(deb))));
+            }
+            final Set<Long> snapshots = new java.util.HashSet<>();
+            for (final Future<PublishResult> f : results) {
+                snapshots.add(f.get().snapshot());
+            }
+            // serialised, and uploads queued behind a running publish share the next snapshot (group commit)
+            assertThat(snapshots).hasSizeBetween(1, 8);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(repo.size()).isEqualTo(8);
+        final String packages = Files.readString(repo.currentSnapshot().resolve("dists/stable/main/binary-amd64/Packages"));
+        for (int i = 0; i < 8; i++) {
+            assertThat(packages).contains("Package: fw-par" + i + "\n");
+        }
+        final IsolatedApt apt = apt("apt");
+        assertThat(apt.run("update").exit()).isZero();
+        assertThat(apt.run("install", "--simulate", "fw-par0", "fw-par7").output()).contains("Inst fw-par0 (1.0 ", "Inst fw-par7 (1.7 ");
+    }
+
+    @Test
+    void concurrentIdenticalUploadsPublishOnceAndARejectedOneDoesNotSpoilTheOthers() throws Exception {
+        publish("fw-old", "5.0", "amd64");
+        final DebPackage same = INSPECTOR.inspect(Debs.build(work.resolve("debs"), "fw-same", "1.0", "amd64", "gzip", 2000));
+        final DebPackage downgrade = INSPECTOR.inspect(Debs.build(work.resolve("debs"), "fw-old", "4.0", "amd64", "gzip", 2000));
+        final DebPackage other = INSPECTOR.inspect(Debs.build(work.resolve("debs"), "fw-other", "1.0", "amd64", "gzip", 2000));
+        final ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            final List<Future<PublishResult>> sames = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                sames.add(pool.submit(() -> repo.publish(same)));
+            }
+            final Future<PublishResult> bad = pool.submit(() -> repo.publish(downgrade));
+            final Future<PublishResult> good = pool.submit(() -> repo.publish(other));
+            int published = 0;
+            for (final Future<PublishResult> f : sames) {
+                final PublishResult r = f.get();
+                assertThat(r.sha256()).isEqualTo(same.sha256());
+                published += r.published() ? 1 : 0;
+            }
+            assertThat(published).isEqualTo(1);
+            assertThatThrownBy(bad::get).hasCauseInstanceOf(FirmwareRejected.class).hasMessageContaining("lower than the published version 5.0");
+            assertThat(good.get().published()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(repo.latest("fw-old", "amd64")).hasValueSatisfying(v -> assertThat(v).hasToString("5.0"));
+        assertThat(repo.size()).isEqualTo(3);
+        final IsolatedApt.Result update = apt("apt").run("update");
+        assertThat(update.exit()).as(update.output()).isZero();
+    }
+
+    /** Readers never see a Release that does not match its Packages: apt-get update runs while publishes swap snapshots. */
+    @Test
+    void aptUpdateDuringPublishesNeverSeesAMismatch() throws Exception {
+        publish("fw-busy", "1", "amd64");
+        final List<Path> debs = new ArrayList<>();
+        Files.createDirectories(work.resolve("debs"));
+        for (int i = 2; i < 60; i++) {
+            debs.add(Files.write(work.resolve("debs/fw-busy-" + i + ".deb"),
+                    Debs.handmade("2.0\n", "control.tar.gz", Debs.control("fw-busy", String.valueOf(i), "amd64"), true)));
+        }
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger published = new AtomicInteger();
+        final ExecutorService publisher = Executors.newSingleThreadExecutor();
+        final Future<?> publishing = publisher.submit(() -> {
+            for (final Path deb : debs) {
+                if (stop.get()) {
+                    return null;
+                }
+                repo.publish(INSPECTOR.inspect(deb));
+                published.incrementAndGet();
+            }
+            return null;
+        });
+        try {
+            final IsolatedApt apt = apt("apt");
+            int updates = 0;
+            while (!publishing.isDone() && updates < 12) {
+                final IsolatedApt.Result update = apt.run("update");
+                assertThat(update.exit()).as(update.output()).isZero();
+                assertThat(update.output()).doesNotContain("Hash Sum mismatch", "unexpected size", "E:", "W:");
+                updates++;
+            }
+            assertThat(updates).isGreaterThan(1);
+        } finally {
+            stop.set(true);
+            publishing.get();
+            publisher.shutdownNow();
+        }
+        assertThat(published.get()).isGreaterThan(1);
+    }
+}
