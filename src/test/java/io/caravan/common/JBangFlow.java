@@ -36,26 +36,41 @@ public final class JBangFlow implements AutoCloseable {
 
     /** Starts routes/{flow} with an embedded HTTP server on {@code httpPort}; returns once Camel has started. */
     public static JBangFlow start(final String flow, final int httpPort, final Map<String, String> props) {
+        return start(flow, List.of(flow), httpPort, props, "-Xmx512m");
+    }
+
+    /**
+     * Starts several flow folders in one runtime ({@code camel run a.camel.yaml b.camel.yaml ...
+     * a/application.properties b/application.properties ...}): a flow that builds on the beans of
+     * others (events-fanout on ws-ticket and mqtt-acl) runs without the gateway this way.
+     */
+    public static JBangFlow start(final String name, final List<String> flows, final int httpPort,
+            final Map<String, String> props, final String heap) {
         final Path project = ProjectDir.get();
-        final Path yaml = project.resolve("routes/" + flow + "/" + flow + ".camel.yaml");
-        final Path properties = project.resolve("routes/" + flow + "/application.properties");
-        final List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m",
+        final List<String> cmd = new ArrayList<>(List.of(javaBin(), heap,
                 "-Duser.home=" + project.resolve("target/jbang-home"),
                 "-cp", classpath() + ":" + project.resolve("target/classes") + ":" + project.resolve("target/test-classes"),
-                JBangLauncher.class.getName(), "run", yaml.toString(), properties.toString(),
-                "--port=" + httpPort, "--name=" + flow));
+                JBangLauncher.class.getName(), "run"));
+        flows.forEach(f -> cmd.add(project.resolve("routes/" + f + "/" + f + ".camel.yaml").toString()));
+        flows.forEach(f -> cmd.add(project.resolve("routes/" + f + "/application.properties").toString()));
+        cmd.add("--port=" + httpPort);
+        cmd.add("--name=" + name);
         props.forEach((k, v) -> cmd.add("--prop=" + k + "=" + v));
         try {
-            final Path log = Files.createTempFile(Files.createDirectories(project.resolve("target/jbang-logs")), flow + "-", ".log");
+            final Path log = Files.createTempFile(Files.createDirectories(project.resolve("target/jbang-logs")), name + "-", ".log");
             final Path workDir = Files.createDirectories(project.resolve("target/jbang-work"));
             final Process process = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            final JBangFlow run = new JBangFlow(flow, process, log);
+            final JBangFlow run = new JBangFlow(name, process, log);
             run.awaitStarted();
             return run;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot launch Camel JBang for " + flow, e);
+            throw new IllegalStateException("cannot launch Camel JBang for " + name, e);
         }
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public String log() {
@@ -72,7 +87,7 @@ public final class JBangFlow implements AutoCloseable {
 
     private void awaitStarted() {
         try {
-            Awaitility.await("Camel JBang running " + flow).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+            Awaitility.await("Camel JBang running " + flow).atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("Camel JBang exited (" + process.exitValue() + ") running " + flow

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import io.caravan.common.CaravanBootTest;
 import io.caravan.common.FreePorts;
+import io.caravan.common.JBangFlow;
 import io.caravan.common.RealBrokers;
 import io.caravan.mqttacl.RedisRegistry;
 import org.apache.camel.CamelContext;
@@ -50,7 +51,7 @@ class EventsFanoutTwoInstancesTest {
         camel.getRegistry().lookupByNameAndType("mqttAclRegistry", RedisRegistry.class).register(device, false, List.of(alice));
 
         final List<EventClient> clients = new ArrayList<>();
-        try (FanoutJBang other = FanoutJBang.start(jbangHttp, Map.of(
+        try (JBangFlow other = FanoutJBang.start(jbangHttp, Map.of(
                 "ws-ticket.ws.port", String.valueOf(jbangWs),
                 "ws-ticket.redis.port", String.valueOf(brokers.redisPort()),
                 "mqtt-acl.redis.uri", "redis://127.0.0.1:" + brokers.redisPort(),
@@ -65,7 +66,9 @@ class EventsFanoutTwoInstancesTest {
             clients.add(aliceOnJBang);
             final EventClient bobOnJBang = EventClient.open("http://127.0.0.1:" + jbangHttp, "ws://127.0.0.1:" + jbangWs, bob);
             clients.add(bobOnJBang);
-            assertThat(other.log()).contains("events-fanout-consume", "events-fanout-bridge-state");
+            // supervised routes start after "started in" is logged
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(other.log()).contains("events-fanout-consume", "events-fanout-bridge-state"));
 
             // both instances' queues are bound once they deliver a probe
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

@@ -21,6 +21,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.caravan.common.FreePorts;
+import io.caravan.common.JBangFlow;
 import io.caravan.common.RealBrokers;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -72,7 +73,7 @@ public final class FanoutBenchmark {
         final int ws = FreePorts.next();
         final StringBuilder md = new StringBuilder();
         Files.createDirectories(report.toAbsolutePath().getParent());
-        try (FanoutJBang flow = FanoutJBang.start(http, Map.of(
+        try (JBangFlow flow = FanoutJBang.start(http, Map.of(
                 "ws-ticket.ws.port", String.valueOf(ws),
                 "ws-ticket.redis.port", String.valueOf(brokers.redisPort()),
                 "ws-ticket.ttl-seconds", "120",
