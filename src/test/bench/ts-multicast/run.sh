@@ -39,6 +39,11 @@ if [ "${1:-}" != "--inside" ]; then
 fi
 
 # ---- inside the private network namespace ----
+# never touch the host's routes: refuse unless this shell is in a network namespace of its own
+if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
+  echo "run.sh --inside: not in a private network namespace; refusing to add multicast routes" >&2
+  exit 1
+fi
 ip link set lo up
 ip link set lo multicast on
 ip route add 239.0.0.0/8 dev lo
