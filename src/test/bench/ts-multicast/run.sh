@@ -40,7 +40,8 @@ fi
 
 # ---- inside the private network namespace ----
 # never touch the host's routes: refuse unless this shell is in a network namespace of its own
-if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
+# (a fresh `unshare --net` namespace has exactly one interface, lo; the host has more)
+if [ "$(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')" != "lo " ]; then
   echo "run.sh --inside: not in a private network namespace; refusing to add multicast routes" >&2
   exit 1
 fi
