@@ -5,6 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 /**
  * An RFC 9457 problem body ({@code application/problem+json}). Every flow answers bad input with
@@ -39,6 +41,17 @@ public final class Problem {
 
     public int status() {
         return (Integer) fields.get("status");
+    }
+
+    /**
+     * Makes {@code message} this problem's HTTP answer: drops every other header (nothing the
+     * caller sent travels back), sets the status and the problem+json type, and the body.
+     */
+    public void answer(final Message message) {
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status());
+        message.setHeader(Exchange.CONTENT_TYPE, CONTENT_TYPE);
+        message.setBody(toJson());
     }
 
     public String toJson() {

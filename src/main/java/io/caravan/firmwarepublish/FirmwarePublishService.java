@@ -263,11 +263,7 @@ public final class FirmwarePublishService {
         } else {
             LOG.info("firmware-publish: rejected: {}", caught.getMessage());
         }
-        final Message m = exchange.getMessage();
-        m.removeHeaders("*");
-        m.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
-        m.setHeader(Exchange.CONTENT_TYPE, Problem.CONTENT_TYPE);
-        m.setBody(problem.toJson());
+        problem.answer(exchange.getMessage());
     }
 
     static Problem toProblem(final Throwable caught) {
@@ -312,9 +308,7 @@ public final class FirmwarePublishService {
         m.removeHeaders("*");
         final Path file = AptFiles.resolve(repo.currentSnapshot(), repo.root(), path == null ? "" : path);
         if (file == null) {
-            m.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-            m.setHeader(Exchange.CONTENT_TYPE, Problem.CONTENT_TYPE);
-            m.setBody(Problem.of(404, "Not found", "no such file in the firmware repository: " + path).toJson());
+            Problem.of(404, "Not found", "no such file in the firmware repository: " + path).answer(m);
             return;
         }
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);

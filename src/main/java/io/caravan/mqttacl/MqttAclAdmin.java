@@ -164,11 +164,7 @@ public final class MqttAclAdmin {
         } else {
             p = Problem.of(500, "Internal Server Error", "unexpected error");
         }
-        final Message out = exchange.getMessage();
-        out.removeHeaders("*");
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, p.status());
-        out.setHeader(Exchange.CONTENT_TYPE, Problem.CONTENT_TYPE);
-        out.setBody(p.toJson());
+        p.answer(exchange.getMessage());
     }
 
     // ---------------------------------------------------------------- helpers

@@ -16,10 +16,7 @@ public final class WhoAmI {
     }
 
     /** 500 with an RFC 9457 body; the exception text stays in the log. */
-    public String internalError(final Exchange exchange) {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 500);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, Problem.CONTENT_TYPE);
-        return Problem.of(500, "Internal Server Error", "the request could not be completed").toJson();
+    public void internalError(final Exchange exchange) {
+        Problem.of(500, "Internal Server Error", "the request could not be completed").answer(exchange.getMessage());
     }
 }
