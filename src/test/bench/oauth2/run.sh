@@ -4,7 +4,9 @@
 #   src/test/bench/oauth2/run.sh [verifier|http|all]     (default all)
 #
 # verifier: TokenVerifier validations/s with cached keys, 1 thread and 2 threads (in-process),
-#           after a bare JDK RSA-2048 verify loop as the baseline (RsaBaseline.java).
+#           after a bare JDK RSA-2048 verify loop as the baseline (RsaBaseline.java); mode "full"
+#           (verified-token cache off: every call checks the signature) and "repeat" (cache on,
+#           the same 64 tokens again and again, as client-credentials clients send them).
 # http:     the Spring Boot gateway (every flow) against its own real broker stack (config/stack.sh,
 #           private dir and ports), a client-credentials token from the real dev issuer, then
 #           GET /api/whoami driven from separate processes: wrk (fixed concurrency, max throughput)
@@ -31,8 +33,10 @@ if [[ $WHAT == verifier || $WHAT == all ]]; then
     || javac -d "$OUT/classes" -cp "$TEST_CP" src/test/bench/oauth2/VerifierBench.java
   java -Xmx256m src/test/bench/oauth2/RsaBaseline.java "$SECONDS_PER_RUN"
   java -Xmx256m -cp "$TEST_CP" src/test/bench/oauth2/CostBreakdown.java
-  for threads in 1 2; do
-    java -Xmx512m -cp "$OUT/classes:$TEST_CP" io.caravan.oauth2.VerifierBench "$threads" "$SECONDS_PER_RUN"
+  for mode in full repeat; do
+    for threads in 1 2; do
+      java -Xmx512m -cp "$OUT/classes:$TEST_CP" io.caravan.oauth2.VerifierBench "$threads" "$SECONDS_PER_RUN" "$mode"
+    done
   done
 fi
 

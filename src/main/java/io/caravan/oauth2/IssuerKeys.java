@@ -83,17 +83,25 @@ final class IssuerKeys implements JWKSource<SecurityContext>, AutoCloseable {
     @Override
     public List<JWK> get(final JWKSelector selector, final SecurityContext context) throws KeySourceException {
         final long now = clock.millis();
+        final List<JWK> matches = selector.select(usableSet(now, context));
+        return matches.isEmpty() ? refetchForUnknownKey(selector, now, context) : matches;
+    }
+
+    /**
+     * The key set in force now (the same object until the next fetch replaces it, so callers can tell a
+     * rotation by identity). Past TTL + outage window only freshly fetched keys will do (rate limited);
+     * if none come, this fails closed.
+     */
+    JWKSet usableSet(final long now, final SecurityContext context) throws KeySourceException {
         JWKSet set = chain.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
         if (now - base.lastSuccess() > maxKeyAgeMillis) {
-            // Past TTL + outage window: only freshly fetched keys will do (rate limited; fails closed).
             LOG.warn("signing keys of {} are older than jwks-ttl + outage-window; refetching", issuer);
             set = chain.getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), now, context);
             if (now - base.lastSuccess() > maxKeyAgeMillis) {
                 throw new JWKSetUnavailableException("signing keys of " + issuer + " expired");
             }
         }
-        final List<JWK> matches = selector.select(set);
-        return matches.isEmpty() ? refetchForUnknownKey(selector, now, context) : matches;
+        return set;
     }
 
     /** Single flight, at most one forced fetch per refetch interval; an empty list means "unknown key". */

@@ -24,9 +24,10 @@ import com.nimbusds.jose.JWSAlgorithm;
  * @param clientIdClaims claims tried in order for the client id
  * @param maxTokenLength longer tokens are refused before any parsing
  * @param issuers        the trusted issuers; no other issuer is ever contacted
+ * @param verifiedTokenCacheSize how many verified tokens are remembered until their {@code exp} (0: none)
  */
 public record OAuth2Settings(String realm, Duration clockSkew, List<String> scopeClaims, List<String> clientIdClaims,
-        int maxTokenLength, List<IssuerSettings> issuers) {
+        int maxTokenLength, List<IssuerSettings> issuers, int verifiedTokenCacheSize) {
 
     public static final String PREFIX = "oauth2.";
 
@@ -42,6 +43,9 @@ public record OAuth2Settings(String realm, Duration clockSkew, List<String> scop
         }
         if (maxTokenLength < 256) {
             throw new IllegalArgumentException("oauth2.max-token-length is too small");
+        }
+        if (verifiedTokenCacheSize < 0) {
+            throw new IllegalArgumentException("oauth2.verified-token-cache-size must not be negative");
         }
         if (realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {
             throw new IllegalArgumentException("oauth2.realm must not contain quotes or backslashes");
@@ -65,8 +69,9 @@ public record OAuth2Settings(String realm, Duration clockSkew, List<String> scop
                 r.duration("oauth2.clock-skew", Duration.ofSeconds(60)),
                 r.list("oauth2.scope-claims", List.of("scp", "scope", "roles")),
                 r.list("oauth2.client-id-claims", List.of("azp", "client_id", "appid")),
-                Integer.parseInt(r.string("oauth2.max-token-length", "8192")),
-                issuers);
+                r.integer("oauth2.max-token-length", 8192),
+                issuers,
+                r.integer("oauth2.verified-token-cache-size", 10_000));
     }
 
     private static IssuerSettings issuer(final Reader r, final String id) {
@@ -111,6 +116,18 @@ public record OAuth2Settings(String realm, Duration clockSkew, List<String> scop
         String required(final String key) {
             return lookup.apply(key).map(String::trim).filter(s -> !s.isEmpty())
                     .orElseThrow(() -> new IllegalArgumentException(key + " is required"));
+        }
+
+        int integer(final String key, final int fallback) {
+            final String value = string(key, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'", e);
+            }
         }
 
         List<String> list(final String key, final List<String> fallback) {

@@ -1,11 +1,17 @@
 package io.caravan.oauth2;
 
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +21,7 @@ import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
@@ -29,7 +36,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +59,8 @@ public final class TokenVerifier implements AutoCloseable {
     private final OAuth2Settings settings;
     private final Clock clock;
     private final List<Trusted> trusted;
-    private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+    private final Map<JWK, SignatureCheck> verifiers = new ConcurrentHashMap<>();
+    private final VerifiedTokenCache cache;
 
     public TokenVerifier(final OAuth2Settings settings) {
         this(settings, Clock.systemUTC());
@@ -69,6 +76,7 @@ public final class TokenVerifier implements AutoCloseable {
                     issuer.usesSharedSecret() ? mac(issuer) : null));
         }
         this.trusted = List.copyOf(list);
+        this.cache = new VerifiedTokenCache(settings.verifiedTokenCacheSize());
     }
 
     public OAuth2Settings settings() {
@@ -87,17 +95,33 @@ public final class TokenVerifier implements AutoCloseable {
         if (token.length() > settings.maxTokenLength()) {
             throw new TokenRejectedException("token too large");
         }
+        final VerifiedTokenCache.Entry hit = cache.get(token);
+        if (hit != null) {
+            if (stillValid(hit)) {
+                return hit.principal();
+            }
+            cache.remove(token);
+        }
         checkCompactSyntax(token);
-        final SignedJWT jwt;
+        // base64url with the JDK decoder: nimbus' constant-time codec costs more than the RSA check itself
+        final int dot1 = token.indexOf('.');
+        final int dot2 = token.indexOf('.', dot1 + 1);
+        final Base64.Decoder base64url = Base64.getUrlDecoder();
+        final JWSHeader header;
         final JWTClaimsSet claims;
+        final byte[] signature;
         try {
-            jwt = SignedJWT.parse(token);
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+            final String headerPart = token.substring(0, dot1);
+            header = JWSHeader.parse(new String(base64url.decode(headerPart), StandardCharsets.UTF_8), new Base64URL(headerPart));
+            claims = JWTClaimsSet.parse(new String(base64url.decode(token.substring(dot1 + 1, dot2)), StandardCharsets.UTF_8));
+            signature = base64url.decode(token.substring(dot2 + 1));
+        } catch (ParseException | IllegalArgumentException e) {
             throw new TokenRejectedException("malformed token");
         }
-        final JWSHeader header = jwt.getHeader();
         final String kid = header.getKeyID();
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw new TokenRejectedException("critical header parameters not supported", null, kid);
+        }
         final JOSEObjectType typ = header.getType();
         if (typ != null && !JOSEObjectType.JWT.equals(typ) && !AT_JWT.equals(typ) && !APPLICATION_AT_JWT.equals(typ)) {
             throw new TokenRejectedException("not an access token", null, kid);
@@ -121,7 +145,9 @@ public final class TokenVerifier implements AutoCloseable {
         if (!issuer.settings.algorithms().contains(header.getAlgorithm())) {
             throw new TokenRejectedException("algorithm not allowed", iss, kid);
         }
-        verifySignature(jwt, issuer, iss, kid);
+        final Object keyEpoch = keyEpoch(issuer);
+        verifySignature(new Signed(header, token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII),
+                token.substring(dot2 + 1), signature), issuer, iss, kid);
         checkTime(claims, iss, kid);
         final List<String> aud = claims.getAudience();
         if (aud == null || aud.stream().noneMatch(issuer.settings.audiences()::contains)) {
@@ -137,11 +163,42 @@ public final class TokenVerifier implements AutoCloseable {
         if (sub == null || sub.isEmpty()) {
             throw new TokenRejectedException("subject missing", iss, kid);
         }
-        return new VerifiedPrincipal(sub, clientId(claims, sub), iss, tenant.isEmpty() ? null : tenant, scopes(claims),
-                aud, claims.getExpirationTime().toInstant());
+        final VerifiedPrincipal principal = new VerifiedPrincipal(sub, clientId(claims, sub), iss, tenant.isEmpty() ? null : tenant,
+                scopes(claims), aud, claims.getExpirationTime().toInstant());
+        if (keyEpoch != null) {
+            cache.put(token, new VerifiedTokenCache.Entry(principal, trusted.indexOf(issuer), keyEpoch),
+                    clock.instant().minus(settings.clockSkew()));
+        }
+        return principal;
     }
 
-    private void verifySignature(final SignedJWT jwt, final Trusted issuer, final String iss, final String kid)
+    /** A cached answer still holds: not expired, and the issuer's key set is the one it was verified with. */
+    private boolean stillValid(final VerifiedTokenCache.Entry hit) {
+        if (clock.instant().minus(settings.clockSkew()).isAfter(hit.principal().expiresAt())) {
+            return false;
+        }
+        return hit.keyEpoch() == keyEpoch(trusted.get(hit.issuerIndex()));
+    }
+
+    /**
+     * Identity of the key material in force for {@code issuer}: the cached JWK set object (replaced by
+     * every fetch), the MAC verifier for a shared-secret issuer; null when keys are unavailable (no caching).
+     */
+    private Object keyEpoch(final Trusted issuer) {
+        if (!cache.enabled()) {
+            return null;
+        }
+        if (issuer.mac != null) {
+            return issuer.mac;
+        }
+        try {
+            return issuer.keys.usableSet(clock.millis(), null);
+        } catch (KeySourceException e) {
+            return null;
+        }
+    }
+
+    private void verifySignature(final Signed jwt, final Trusted issuer, final String iss, final String kid)
             throws TokenRejectedException {
         try {
             if (issuer.mac != null) {
@@ -152,7 +209,7 @@ public final class TokenVerifier implements AutoCloseable {
             }
             final List<JWK> keys;
             try {
-                keys = issuer.keys.get(new JWKSelector(JWKMatcher.forJWSHeader(jwt.getHeader())), null);
+                keys = issuer.keys.get(new JWKSelector(JWKMatcher.forJWSHeader(jwt.header())), null);
             } catch (KeySourceException e) {
                 LOG.warn("signing keys of {} unavailable: {}", iss, e.getMessage());
                 throw new TokenRejectedException("signing keys unavailable", iss, kid);
@@ -221,16 +278,16 @@ public final class TokenVerifier implements AutoCloseable {
         return sub;
     }
 
-    private JWSVerifier verifierFor(final JWK key) throws JOSEException {
-        final JWSVerifier cached = verifiers.get(key);
+    private SignatureCheck verifierFor(final JWK key) throws JOSEException {
+        final SignatureCheck cached = verifiers.get(key);
         if (cached != null) {
             return cached;
         }
-        final JWSVerifier created;
+        final SignatureCheck created;
         if (key instanceof RSAKey rsa) {
-            created = new RSASSAVerifier(rsa);
+            created = new RsaCheck(rsa.toRSAPublicKey(), new RSASSAVerifier(rsa));
         } else if (key instanceof ECKey ec) {
-            created = new ECDSAVerifier(ec);
+            created = nimbus(new ECDSAVerifier(ec));
         } else {
             throw new JOSEException("unsupported key type");
         }
@@ -239,6 +296,55 @@ public final class TokenVerifier implements AutoCloseable {
         }
         verifiers.put(key, created);
         return created;
+    }
+
+    /** The parts of a compact JWS the signature check needs (already base64url-decoded once). */
+    private record Signed(JWSHeader header, byte[] signingInput, String signaturePart, byte[] signature) {
+
+        boolean verify(final SignatureCheck check) throws JOSEException {
+            return check.verify(this);
+        }
+
+        boolean verify(final JWSVerifier nimbus) throws JOSEException {
+            return nimbus.verify(header, signingInput, new Base64URL(signaturePart));
+        }
+    }
+
+    /** One key's signature check. */
+    private interface SignatureCheck {
+        boolean verify(Signed jwt) throws JOSEException;
+    }
+
+    private static SignatureCheck nimbus(final JWSVerifier verifier) {
+        return jwt -> jwt.verify(verifier);
+    }
+
+    /**
+     * RS256/384/512 straight through the JDK's {@link Signature} on the already decoded bytes (the same
+     * JCA algorithm nimbus' {@link RSASSAVerifier} uses); PS* go to nimbus.
+     */
+    private record RsaCheck(RSAPublicKey key, RSASSAVerifier nimbus) implements SignatureCheck {
+
+        private static final Map<JWSAlgorithm, String> PKCS1 = Map.of(
+                JWSAlgorithm.RS256, "SHA256withRSA", JWSAlgorithm.RS384, "SHA384withRSA", JWSAlgorithm.RS512, "SHA512withRSA");
+
+        @Override
+        public boolean verify(final Signed jwt) throws JOSEException {
+            final String jca = PKCS1.get(jwt.header().getAlgorithm());
+            if (jca == null) {
+                return jwt.verify(nimbus);
+            }
+            try {
+                final Signature check = Signature.getInstance(jca);
+                check.initVerify(key);
+                check.update(jwt.signingInput());
+                return check.verify(jwt.signature());
+            } catch (SignatureException e) {
+                return false; // e.g. a signature of the wrong length
+            } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+                throw new JOSEException(e.getMessage(), e);
+            }
+        }
     }
 
     /** Three non-empty base64url segments (no padding, no other characters); JWE and unsigned tokens are refused. */
@@ -287,6 +393,11 @@ public final class TokenVerifier implements AutoCloseable {
         } catch (JOSEException e) {
             throw new IllegalArgumentException("oauth2.issuer." + issuer.id() + ".shared-secret unusable: " + e.getMessage(), e);
         }
+    }
+
+    /** Tokens currently remembered as verified (diagnostics and tests). */
+    int cachedTokens() {
+        return cache.size();
     }
 
     /** Key ids cached for a key-set issuer (diagnostics and tests). */

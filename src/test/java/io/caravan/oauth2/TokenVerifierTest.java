@@ -273,6 +273,119 @@ class TokenVerifierTest {
         assertThat(oidc.jwksRequests()).isZero();
     }
 
+    // ------------------------------------------------------------------ verified-token cache
+
+    @Test
+    void aRepeatedTokenIsAnsweredFromTheCacheUntilItExpires() throws Exception {
+        verifier();
+        final String token = valid(); // exp = now + 1 h
+        final VerifiedPrincipal first = verifier.verify(token);
+        assertThat(verifier.verify(token)).isSameAs(first); // the remembered answer, no second check
+        assertThat(verifier.cachedTokens()).isEqualTo(1);
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(verifier.verify(token)).isSameAs(first);
+        clock.advance(Duration.ofMinutes(51).plusSeconds(59)); // inside the 60 s skew; keys refetched meanwhile
+        assertThat(verifier.verify(token)).isEqualTo(first);
+        clock.advance(Duration.ofSeconds(2));
+        assertRejected(token, "token expired");
+        assertThat(verifier.cachedTokens()).isZero();
+    }
+
+    @Test
+    void aTamperedCopyOfACachedTokenIsStillChecked() throws Exception {
+        verifier();
+        final String token = valid();
+        verifier.verify(token);
+        final String[] parts = token.split("\\.");
+        final String payload = Base64URL.encode(claims().claim("scp", "whoami devices:admin").build().toString()).toString();
+        assertRejected(parts[0] + "." + payload + "." + parts[2], "invalid signature");
+        final char last = token.charAt(token.length() - 5);
+        assertRejected(token.substring(0, token.length() - 5) + (last == 'A' ? 'B' : 'A') + token.substring(token.length() - 4),
+                "invalid signature");
+        assertThat(verifier.cachedTokens()).isEqualTo(1);
+    }
+
+    @Test
+    void aCachedTokenIsCheckedAgainOnceTheKeySetChanges() throws Exception {
+        verifier();
+        final String token = valid();
+        final VerifiedPrincipal first = verifier.verify(token);
+        oidc.publish(OidcStub.rsa("k2")); // the provider drops k1
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(verifier.verify(token)).isSameAs(first); // same key set as when it was verified
+        clock.advance(Duration.ofMinutes(1).plusSeconds(1)); // TTL 10 min over: the next use refetches
+        assertRejected(token, "unknown signing key");
+        assertThat(oidc.jwksRequests()).isEqualTo(3); // first load, TTL refetch, one forced fetch for the unknown kid
+    }
+
+    @Test
+    void aCachedTokenFailsClosedWhenTheKeysAreTooOld() throws Exception {
+        verifier();
+        final String token = valid();
+        verifier.verify(token);
+        oidc.stop();
+        clock.advance(Duration.ofMinutes(14));
+        assertThat(verifier.verify(token).subject()).isEqualTo("client-a"); // stale keys inside the window
+        clock.advance(Duration.ofMinutes(1).plusSeconds(1)); // TTL 10 + outage window 5 passed
+        assertRejected(token, "signing keys unavailable");
+    }
+
+    @Test
+    void theCacheIsBoundedAndCanBeTurnedOff() throws Exception {
+        final Map<String, String> p = props();
+        p.put("oauth2.verified-token-cache-size", "8");
+        verifier(p);
+        for (int i = 0; i < 20; i++) {
+            final String token = OidcStub.sign(k1, claims().subject("client-" + i).build());
+            assertThat(verifier.verify(token).subject()).isEqualTo("client-" + i);
+            assertThat(verifier.cachedTokens()).isBetween(1, 8);
+        }
+        verifier.close();
+        p.put("oauth2.verified-token-cache-size", "0");
+        verifier(p);
+        final String token = valid();
+        final VerifiedPrincipal first = verifier.verify(token);
+        assertThat(verifier.verify(token)).isNotSameAs(first).isEqualTo(first);
+        assertThat(verifier.cachedTokens()).isZero();
+        p.put("oauth2.verified-token-cache-size", "-1");
+        assertThatThrownBy(() -> OAuth2Settings.fromMap(p)).hasMessageContaining("oauth2.verified-token-cache-size");
+        p.put("oauth2.verified-token-cache-size", "many");
+        assertThatThrownBy(() -> OAuth2Settings.fromMap(p)).hasMessageContaining("oauth2.verified-token-cache-size");
+    }
+
+    @Test
+    void hmacTokensAreCachedToo() throws Exception {
+        final Map<String, String> p = new HashMap<>();
+        p.put("oauth2.issuers", "hs");
+        p.put("oauth2.issuer.hs.uri", "https://hs.example");
+        p.put("oauth2.issuer.hs.audience", "api://caravan");
+        p.put("oauth2.issuer.hs.shared-secret", "0123456789abcdef0123456789abcdef");
+        verifier(p);
+        final SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
+                OidcStub.claims("https://hs.example", clock.instant()).build());
+        jwt.sign(new MACSigner("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
+        final VerifiedPrincipal first = verifier.verify(jwt.serialize());
+        assertThat(verifier.verify(jwt.serialize())).isSameAs(first);
+    }
+
+    @Test
+    void rs384AndRs512AreCheckedWhenAllowedAndCriticalHeadersAreRefused() throws Exception {
+        final Map<String, String> p = props();
+        p.put("oauth2.issuer.caravan.algorithms", "RS384,RS512");
+        verifier(p);
+        assertThat(verifier.verify(OidcStub.sign(k1, JWSAlgorithm.RS384, claims().build())).subject()).isEqualTo("client-a");
+        assertThat(verifier.verify(OidcStub.sign(k1, JWSAlgorithm.RS512, claims().build())).subject()).isEqualTo("client-a");
+        assertRejected(OidcStub.sign(k1, JWSAlgorithm.RS256, claims().build()), "algorithm not allowed");
+        // an RS384 signature presented as RS512 does not verify
+        final String[] rs384 = OidcStub.sign(k1, JWSAlgorithm.RS384, claims().subject("x").build()).split("\\.");
+        final String rs512Header = Base64URL.encode("{\"alg\":\"RS512\",\"kid\":\"k1\"}").toString();
+        assertRejected(rs512Header + "." + rs384[1] + "." + rs384[2], "invalid signature");
+        final SignedJWT crit = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS384).keyID("k1")
+                .criticalParams(java.util.Set.of("x-caravan")).customParam("x-caravan", 1).build(), claims().build());
+        crit.sign(new com.nimbusds.jose.crypto.RSASSASigner(k1));
+        assertRejected(crit.serialize(), "critical header parameters not supported");
+    }
+
     // ------------------------------------------------------------------ rotation, storms, outages
 
     @Test
