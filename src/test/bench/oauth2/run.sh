@@ -54,8 +54,31 @@ if [[ $WHAT == http || $WHAT == all ]]; then
     config/stack.sh stop >/dev/null 2>&1 || true
   }
   trap cleanup EXIT
-  # utime + stime of the gateway JVM, in clock ticks
-  app_cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
+  FLOW_PORT=$((HTTP_PORT + 1))
+  # utime + stime of a JVM, in clock ticks
+  cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+  # drive <label> <url> <pid>: warm-up, wrk at fixed concurrency (+ server CPU per request), hey at 2000 req/s.
+  # One client-credentials token for every request, as such a client sends it for the token's lifetime.
+  drive() {
+    local label=$1 url=$2 pid=$3
+    echo "=== $label"
+    echo "--- curl (sanity)"
+    curl -sS -i "$url" -H "Authorization: Bearer $TOKEN" | sed -n '1p;$p'
+    echo
+    echo "--- warm-up: wrk -t2 -c16 -d10s"
+    wrk -t2 -c16 -d10s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
+    echo "--- wrk -t1 -c16 -d${SECONDS_PER_RUN}s --latency (fixed concurrency 16, as fast as possible); load $(cut -d' ' -f1-3 /proc/loadavg)"
+    local cpu0 cpu1 requests
+    cpu0=$(cpu_ticks "$pid")
+    wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$url" | tee "$OUT/wrk.txt"
+    cpu1=$(cpu_ticks "$pid")
+    requests=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
+    awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+      'BEGIN { ms = t * 1000 / hz / n; printf "server CPU per request: %.3f ms => about %.0f req/s per fully available core\n", ms, 1000 / ms }'
+    echo "--- hey -z ${SECONDS_PER_RUN}s -c 20 -q 100 (fixed rate 2000 req/s); load $(cut -d' ' -f1-3 /proc/loadavg)"
+    hey -z "${SECONDS_PER_RUN}s" -c 20 -q 100 -H "Authorization: Bearer $TOKEN" "$url" \
+      | sed -n '/Summary/,/Status code distribution/p;/\[200\]/p;/\[40/p;/\[50/p'
+  }
   config/stack.sh start >/dev/null
   java -Xmx512m -cp "target/classes:$(<"$OUT/runtime.classpath")" io.caravan.CaravanApplication \
     --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" \
@@ -71,20 +94,24 @@ if [[ $WHAT == http || $WHAT == all ]]; then
   TOKEN=$(curl -fsS "$ISSUER/token" -d grant_type=client_credentials -d client_id=caravan-reader -d client_secret=dev \
     | tr -d '\n' | grep -o '"access_token" *: *"[^"]*"' | sed -E 's/.*"([^"]+)"$/\1/')
   [[ $TOKEN == eyJ* ]] || { echo "no token from $ISSUER" >&2; exit 1; }
-  URL=http://127.0.0.1:$HTTP_PORT/api/whoami
-  echo "--- curl (sanity)"
-  curl -sS -i "$URL" -H "Authorization: Bearer $TOKEN" | sed -n '1p;$p'
-  echo
-  echo "--- warm-up: wrk -t2 -c16 -d10s"
-  wrk -t2 -c16 -d10s -H "Authorization: Bearer $TOKEN" "$URL" >/dev/null
-  echo "--- wrk -t1 -c16 -d${SECONDS_PER_RUN}s --latency (fixed concurrency 16, as fast as possible)"
-  cpu0=$(app_cpu_ticks)
-  wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$URL" | tee "$OUT/wrk.txt"
-  cpu1=$(app_cpu_ticks)
-  requests=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
-  awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
-    'BEGIN { ms = t * 1000 / hz / n; printf "gateway CPU per request: %.2f ms => about %.0f req/s per fully available core\n", ms, 1000 / ms }'
-  echo "--- hey -z ${SECONDS_PER_RUN}s -c 20 -q 100 (fixed rate 2000 req/s)"
-  hey -z "${SECONDS_PER_RUN}s" -c 20 -q 100 -H "Authorization: Bearer $TOKEN" "$URL" \
-    | sed -n '/Summary/,/Status code distribution/p;/\[200\]/p;/\[40/p;/\[50/p'
+  drive "Spring Boot gateway (every flow, Tomcat + Spring MVC + platform-http)" \
+    "http://127.0.0.1:$HTTP_PORT/api/whoami" "$APP_PID"
+  kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
+
+  # The flow alone, as an operator runs it (`camel run ... --profile=prod`; Vert.x platform-http,
+  # the HTTP server Camel K's runtimes use too). The issuer gets its own id: a --prop cannot
+  # override a key the flow's application.properties sets.
+  mvn -B -o -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/$OUT/jbang.classpath" >/dev/null
+  (cd "$OUT" && exec java -Xmx512m -Duser.home="$ROOT/$OUT/jbang-home" \
+    -cp "$(<"$ROOT/$OUT/jbang.classpath"):$ROOT/target/classes:$ROOT/target/test-classes" \
+    io.caravan.common.JBangLauncher run "$ROOT/routes/oauth2/oauth2.camel.yaml" "$ROOT/routes/oauth2/application.properties" \
+    --profile=prod --port="$FLOW_PORT" --prop=oauth2.issuers=bench --prop=oauth2.issuer.bench.uri="$ISSUER" \
+    --prop=oauth2.issuer.bench.audience=api://caravan --logging-level=warn) >"$OUT/flow.log" 2>&1 &
+  APP_PID=$!
+  for _ in $(seq 1 240); do
+    curl -s -o /dev/null "http://127.0.0.1:$FLOW_PORT/api/whoami" 2>/dev/null && break
+    sleep 0.5
+  done
+  drive "oauth2 flow alone (camel run --profile=prod, Vert.x platform-http)" \
+    "http://127.0.0.1:$FLOW_PORT/api/whoami" "$APP_PID"
 fi
