@@ -12,13 +12,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code exceptionHandler} of the {@code /ws/events} consumer. vertx-websocket reports every
  * socket whose peer went away without a close frame (a closed tab, a phone changing network, a
- * load balancer's idle timeout) as an error, and Camel's default handler logs each one at WARN with
- * a full stack trace: one multi-line warning per ordinary disconnect, written on the Vert.x event
- * loop (~12% of that thread's profile samples in the benchmark, see src/test/bench/ws-ticket/RESULTS.md). A vanished peer is routine: it
- * is counted and logged at DEBUG in one line; anything else stays a WARN with its stack trace. The
- * exchange is never printed (its headers hold the handshake's query parameters, the ticket among
- * them). The binding itself is ended by the CLOSE event and the connection's close handler, not
- * here.
+ * load balancer's idle timeout) as an error, and Camel's default handler logs each one at WARN
+ * with a full stack trace: one multi-line warning per ordinary disconnect, written on the Vert.x
+ * event loop (~12% of that thread's profile samples in the benchmark, see
+ * src/test/bench/ws-ticket/RESULTS.md). A vanished peer is routine: it is counted and logged at
+ * DEBUG in one line; anything else stays a WARN with its stack trace. The exchange is never
+ * printed (its headers hold the handshake's query parameters, the ticket among them). The binding
+ * itself is ended by the CLOSE event and the connection's close handler, not here.
  */
 public final class SocketErrorLog implements ExceptionHandler {
 
