@@ -44,14 +44,16 @@ bash "$ROOT/config/stack.sh" start redis oidc
   && mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath")
 cd "$OUT"
 if [[ $RUNTIME == jbang ]]; then
-  # exactly what io.caravan.common.JBangFlow (WsTicketJBangTest) runs: `camel run` of routes/ws-ticket/ alone
+  # what io.caravan.common.JBangFlow (WsTicketJBangTest) runs: `camel run` of routes/ws-ticket/ alone, but with
+  # --profile=prod: the default dev profile adds dev consoles polled by the CLI connector and the backlog tracer,
+  # which took half of the samples in a profile (Camel K runs the prod profile)
   JBANG_CP=$ROOT/target/jbang.classpath
   [[ -s $JBANG_CP ]] || (cd "$ROOT" && mvn -B -q -o -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$JBANG_CP")
   mkdir -p "$OUT/jbang-work"
   (cd "$OUT/jbang-work" && exec java -Xmx512m -Duser.home="$ROOT/target/jbang-home" \
     -cp "$(cat "$JBANG_CP"):$ROOT/target/classes:$ROOT/target/test-classes" io.caravan.common.JBangLauncher run \
     "$ROOT/routes/ws-ticket/ws-ticket.camel.yaml" "$ROOT/routes/ws-ticket/application.properties" \
-    --port="$HTTP_PORT" --name=ws-ticket-bench \
+    --port="$HTTP_PORT" --name=ws-ticket-bench --profile=prod \
     --prop=oauth2.issuer.caravan.uri="http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan" \
     --prop=ws-ticket.redis.port="$CARAVAN_REDIS_PORT" --prop=ws-ticket.ws.port="$WS_PORT" \
     --logging-level=WARN) >"$OUT/gateway.log" 2>&1 &
