@@ -9,12 +9,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,9 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each of C workers loops for D seconds: POST /api/ws-tickets (keep-alive HTTP, bearer token) ->
  * RFC 6455 handshake on a new TCP connection with ?ticket= -> expects 101 -> closes. It also
  * replays every 10th ticket, which must get 401. Prints cycles/s (issue + redeem) and latency
- * percentiles of the issue call and of the handshake (TCP connect to 101 received).
+ * percentiles of the issue call and of the handshake (TCP connect to 101 received). Given the
+ * gateway's pid (same machine), it also prints the gateway's CPU time (utime+stime from /proc) per
+ * cycle over the measured phase, split by thread pool: the stable metric on a shared machine.
  *
- *   java WsTicketBench.java <http base> <ws port> <token> <concurrency> <seconds> [warmup seconds]
+ *   java WsTicketBench.java <http base> <ws port> <token> <concurrency> <seconds> [warmup seconds] [gateway pid]
  */
 public final class WsTicketBench {
 
@@ -38,15 +44,21 @@ public final class WsTicketBench {
         final int concurrency = Integer.parseInt(args[3]);
         final int seconds = Integer.parseInt(args[4]);
         final int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 5;
+        final String pid = args.length > 6 ? args[6] : null;
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
         run(http, base, wsPort, token, concurrency, warmup, false);
+        final Map<String, Long> cpuBefore = threadTicks(pid);
         final Result result = run(http, base, wsPort, token, concurrency, seconds, true);
+        final Map<String, Long> cpuAfter = threadTicks(pid);
         System.out.printf("concurrency=%d duration=%ds cycles=%d failures=%d replays=%d replaysAccepted=%d%n", concurrency, seconds,
                 result.cycles.get(), result.failures.get(), result.replays.get(), result.replaysAccepted.get());
         System.out.printf("issue+redeem per second: %.0f%n", result.cycles.get() / (double) seconds);
         System.out.printf("issue (POST) ms: p50=%.2f p99=%.2f max=%.2f%n", pct(result.issue, 50), pct(result.issue, 99), pct(result.issue, 100));
         System.out.printf("handshake ms: p50=%.2f p99=%.2f max=%.2f%n", pct(result.handshake, 50), pct(result.handshake, 99), pct(result.handshake, 100));
+        if (pid != null) {
+            printCpu(cpuBefore, cpuAfter, result.cycles.get());
+        }
         if (result.replaysAccepted.get() > 0 || result.failures.get() > 0) {
             System.exit(1);
         }
@@ -154,5 +166,47 @@ public final class WsTicketBench {
         }
         final int index = Math.min(all.length - 1, (int) Math.ceil(percentile / 100.0 * all.length) - 1);
         return all[Math.max(0, index)] / 1_000_000.0;
+    }
+
+    /** CPU ticks (utime+stime, 1/100 s) of each thread of {@code pid}, keyed "tid name"; empty without a pid. */
+    private static Map<String, Long> threadTicks(final String pid) {
+        final Map<String, Long> ticks = new TreeMap<>();
+        if (pid == null) {
+            return ticks;
+        }
+        try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    final String stat = Files.readString(task.resolve("stat"));
+                    final String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(task.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException | RuntimeException e) {
+                    // thread ended meanwhile
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/" + pid + "/task", e);
+        }
+        return ticks;
+    }
+
+    /** Gateway CPU per cycle over the measured phase, in total and per thread pool (digits folded: "http-nio-N-exec-N"). */
+    private static void printCpu(final Map<String, Long> before, final Map<String, Long> after, final long cycles) {
+        final Map<String, Long> byPool = new TreeMap<>();
+        long total = 0;
+        for (final Map.Entry<String, Long> e : after.entrySet()) {
+            final long used = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            final String pool = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+", "N");
+            byPool.merge(pool, used, Long::sum);
+            total += used;
+        }
+        final long all = total;
+        System.out.printf("gateway CPU per cycle: %.0f us (%.2f s CPU for %d cycles)%n", all * 10_000.0 / Math.max(1, cycles),
+                all / 100.0, cycles);
+        byPool.entrySet().stream().filter(e -> e.getValue() * 50 >= all && e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("  %-28s %5.0f us/cycle (%2.0f%%)%n", e.getKey(), e.getValue() * 10_000.0 / Math.max(1, cycles),
+                        e.getValue() * 100.0 / Math.max(1, all)));
     }
 }

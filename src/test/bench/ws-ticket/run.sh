@@ -5,7 +5,13 @@
 # the ws:ticket scope, then runs WsTicketBench.java (JDK only) for each concurrency level, and
 # StoreBench.java (the ticket store alone, no HTTP/JWT/WebSocket) to show what Redis itself costs.
 #
-#   src/test/bench/ws-ticket/run.sh [seconds per level (20)] [concurrency levels ("4 16")]
+#   src/test/bench/ws-ticket/run.sh [seconds per level (20)] [concurrency levels ("4 16")] [warm-up seconds (60)]
+#   RUNTIME=jbang src/test/bench/ws-ticket/run.sh ...   the flow alone under Camel JBang's runtime
+#                                                       (camel-main, platform-http on Vert.x; how Camel K runs it)
+#
+# The gateway is a freshly started JVM with ~15k classes: its JIT compilers work for minutes. The
+# warm-up (same load, not measured) must therefore be long; the load client prints the gateway's
+# CPU time per cycle split by thread pool ("C2 CompilerThre" = JIT still compiling).
 #
 # Every cycle is a real POST /api/ws-tickets (bearer token checked, SET NX EX in Redis) plus a real
 # RFC 6455 handshake on a new TCP connection (GETDEL in Redis, 101); every 10th ticket is replayed
@@ -15,6 +21,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 HERE=$ROOT/src/test/bench/ws-ticket
 SECONDS_PER_LEVEL=${1:-20}
 LEVELS=${2:-"4 16"}
+WARMUP=${3:-60}
+RUNTIME=${RUNTIME:-boot}
 OUT=$ROOT/target/bench-ws-ticket
 mkdir -p "$OUT"
 
@@ -35,6 +43,21 @@ bash "$ROOT/config/stack.sh" start redis oidc
 (cd "$ROOT" && mvn -B -q -o -DskipTests package \
   && mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath")
 cd "$OUT"
+if [[ $RUNTIME == jbang ]]; then
+  # what io.caravan.common.JBangFlow (WsTicketJBangTest) runs: `camel run` of routes/ws-ticket/ alone, but with
+  # --profile=prod: the default dev profile adds dev consoles polled by the CLI connector and the backlog tracer,
+  # which took half of the samples in a profile (Camel K runs the prod profile)
+  JBANG_CP=$ROOT/target/jbang.classpath
+  [[ -s $JBANG_CP ]] || (cd "$ROOT" && mvn -B -q -o -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$JBANG_CP")
+  mkdir -p "$OUT/jbang-work"
+  (cd "$OUT/jbang-work" && exec java -Xmx512m -Duser.home="$ROOT/target/jbang-home" \
+    -cp "$(cat "$JBANG_CP"):$ROOT/target/classes:$ROOT/target/test-classes" io.caravan.common.JBangLauncher run \
+    "$ROOT/routes/ws-ticket/ws-ticket.camel.yaml" "$ROOT/routes/ws-ticket/application.properties" \
+    --port="$HTTP_PORT" --name=ws-ticket-bench --profile=prod \
+    --prop=oauth2.issuer.caravan.uri="http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan" \
+    --prop=ws-ticket.redis.port="$CARAVAN_REDIS_PORT" --prop=ws-ticket.ws.port="$WS_PORT" \
+    --logging-level=WARN) >"$OUT/gateway.log" 2>&1 &
+else
 java -Xmx512m -jar "$ROOT"/target/caravan-*-exec.jar \
   --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" \
   --server.port="$HTTP_PORT" \
@@ -43,9 +66,11 @@ java -Xmx512m -jar "$ROOT"/target/caravan-*-exec.jar \
   --ws-ticket.ws.port="$WS_PORT" \
   --spring.rabbitmq.port=1 --camel.component.paho-mqtt5.broker-url=tcp://127.0.0.1:1 \
   --logging.level.root=WARN >"$OUT/gateway.log" 2>&1 &
+fi
 GATEWAY_PID=$!
 for _ in $(seq 1 240); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/status" 2>/dev/null && break
+  # ready when the issuing route answers (401 without a token)
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$HTTP_PORT/api/ws-tickets") == 401 ]] && break
   kill -0 "$GATEWAY_PID" 2>/dev/null || { tail -50 "$OUT/gateway.log"; exit 1; }
   sleep 0.5
 done
@@ -53,10 +78,10 @@ TOKEN=$(curl -fsS "http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan/token" -d grant_t
   -d client_id=bench-user -d client_secret=dev --data-urlencode 'scope=ws:ticket' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME"
 for c in $LEVELS; do
-  echo "--- concurrency $c, ${SECONDS_PER_LEVEL}s (after 5 s warm-up)"
-  java "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" "$SECONDS_PER_LEVEL" 5
+  echo "--- concurrency $c, ${SECONDS_PER_LEVEL}s (after ${WARMUP} s warm-up), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  java "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" "$SECONDS_PER_LEVEL" "$WARMUP" "$GATEWAY_PID"
 done
 for c in $LEVELS; do
   echo "--- ticket store alone (TicketService + LettuceTicketStore on the same Redis), concurrency $c, ${SECONDS_PER_LEVEL}s"

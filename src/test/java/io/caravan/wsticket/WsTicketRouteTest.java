@@ -101,6 +101,12 @@ class WsTicketRouteTest {
         return ticket;
     }
 
+    /** WARN+ lines of the WebSocket consumer and of this flow (Camel's default handler logged one per dropped socket). */
+    private static long socketWarnings() {
+        return logs.events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)
+                && (e.getLoggerName().contains("vertx.websocket") || e.getLoggerName().startsWith("io.caravan.wsticket"))).count();
+    }
+
     private static String subjectOf(final String whoami) {
         return TicketClient.json(whoami).path("subject").asText();
     }
@@ -176,6 +182,23 @@ class WsTicketRouteTest {
                 assertThat(replay.headers).doesNotContainKey("sec-websocket-accept");
             }
         }
+    }
+
+    @Test
+    void aSocketDroppedWithoutACloseFrameIsUnboundAndLogsNoWarning() throws Exception {
+        final SocketErrorLog socketErrors = camel.getRegistry().lookupByNameAndType("wsTicketSocketErrors", SocketErrorLog.class);
+        final long goneBefore = socketErrors.peersGone();
+        final long warningsBefore = socketWarnings();
+        final String ticket = issue("dropping-user", null);
+        try (RawHandshake dropped = RawHandshake.open(wsPort, "/ws/events?ticket=" + ticket)) {
+            assertThat(dropped.status).isEqualTo(101);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("dropping-user").size() == 1);
+        } // TCP close, no WebSocket close frame: a closed tab, a lost network
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("dropping-user").isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> socketErrors.peersGone() > goneBefore);
+        assertThat(socketWarnings()).as("a vanished peer is routine, not a warning").isEqualTo(warningsBefore);
+        assertThat(logs.count(Level.DEBUG, "SocketErrorLog", "went away without a close frame")).isPositive();
     }
 
     @Test
