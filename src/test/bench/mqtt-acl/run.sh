@@ -5,9 +5,9 @@
 # every callback reads Redis); keep-alive and a new TCP connection per request (the legacy plugin's way).
 #
 #   src/test/bench/mqtt-acl/run.sh [duration=15s] [connections=16] [threads=2] [devices=1000]
-#   (WARMUP=8s: each path is driven that long, unmeasured, after the server starts)
+#   (WARMUP=15s: each path is driven that long, unmeasured, after the server starts)
 #
-# Needs: wrk (apt-get install -y wrk), redis-server, a built project (mvn -o test-compile).
+# Needs: wrk and /usr/bin/time (apt-get install -y wrk time), redis-server, a built project (mvn -o test-compile).
 # Server: routes/mqtt-acl alone under Camel JBang's runtime (the same launcher as the JBang test),
 # its own JVM; Redis from config/stack.sh on free ports in target/bench-mqtt-acl/.
 # Output: one RESULT line per scenario, also appended to target/bench-mqtt-acl/results.txt.
@@ -16,7 +16,7 @@ DURATION=${1:-15s}
 CONNECTIONS=${2:-16}
 THREADS=${3:-2}
 DEVICES=${4:-1000}
-WARMUP=${WARMUP:-8s}
+WARMUP=${WARMUP:-15s}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 HERE=$ROOT/src/test/bench/mqtt-acl
