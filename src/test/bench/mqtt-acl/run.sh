@@ -5,9 +5,9 @@
 # every callback reads Redis); keep-alive and a new TCP connection per request (the legacy plugin's way).
 #
 #   src/test/bench/mqtt-acl/run.sh [duration=15s] [connections=16] [threads=2] [devices=1000]
-#   (WARMUP=8s: each path is driven that long, unmeasured, after the server starts)
+#   (WARMUP=15s: each path is driven that long, unmeasured, after the server starts)
 #
-# Needs: wrk (apt-get install -y wrk), redis-server, a built project (mvn -o test-compile).
+# Needs: wrk and /usr/bin/time (apt-get install -y wrk time), redis-server, a built project (mvn -o test-compile).
 # Server: routes/mqtt-acl alone under Camel JBang's runtime (the same launcher as the JBang test),
 # its own JVM; Redis from config/stack.sh on free ports in target/bench-mqtt-acl/.
 # Output: one RESULT line per scenario, also appended to target/bench-mqtt-acl/results.txt.
@@ -16,7 +16,7 @@ DURATION=${1:-15s}
 CONNECTIONS=${2:-16}
 THREADS=${3:-2}
 DEVICES=${4:-1000}
-WARMUP=${WARMUP:-8s}
+WARMUP=${WARMUP:-15s}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 HERE=$ROOT/src/test/bench/mqtt-acl
@@ -25,6 +25,7 @@ mkdir -p "$OUT"
 cd "$ROOT"
 
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "/usr/bin/time missing: apt-get install -y time" >&2; exit 2; }
 [[ -d target/classes/io/caravan/mqttacl ]] || mvn -B -q -o test-compile
 if [[ ! -s target/jbang.classpath ]]; then
   mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/target/jbang.classpath"
@@ -83,14 +84,17 @@ run() { # $1 cache label, $2 callback, $3 connection mode
   # short warm-up (connections, cache fill in the warm case), then the measured run
   SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s \
     -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" >/dev/null
+  load0=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(cpu_ticks)
-  line=$(SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
-    -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" | grep '^RESULT')
+  line=$(SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 /usr/bin/time -f '%U %S' -o "$OUT/wrk.time" \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" | grep '^RESULT')
   t1=$(cpu_ticks)
   # server CPU per callback: independent of how busy the shared machine is
   requests=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
   cpu_us=$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))
-  echo "RESULT cache=$1 callback=/$2 connection=$3 c=$CONNECTIONS t=$THREADS ${line#RESULT } server_cpu_us_per_callback=$cpu_us load=$(cut -d' ' -f1 /proc/loadavg)" \
+  # the load driver's own CPU per callback (wrk + lua): it shares the cores with the server
+  wrk_us=$(awk -v n="$requests" '{ printf "%d", ($1 + $2) * 1000000 / (n > 0 ? n : 1) }' "$OUT/wrk.time")
+  echo "RESULT cache=$1 callback=/$2 connection=$3 c=$CONNECTIONS t=$THREADS ${line#RESULT } server_cpu_us_per_callback=$cpu_us wrk_cpu_us_per_callback=$wrk_us load=$load0..$(cut -d' ' -f1 /proc/loadavg)" \
     | tee -a "$OUT/results.txt"
 }
 
