@@ -4,7 +4,16 @@
 # WebSocket clients (Vert.x) opened with real tickets, a RabbitMQ publisher at fixed rates.
 #
 #   src/test/bench/events-fanout/run.sh [--sockets=1000] [--users=100] [--broadcast-rates=1,5,10,20]
-#       [--user-rates=500,1000,2000] [--seconds=10] [--max-sockets=15000]
+#       [--user-rates=500,1000,2000] [--seconds=10] [--max-sockets=15000] [--runtime=deployed|dev]
+#       [--flow-props=k=v,k=v]
+#
+# --runtime=deployed (default): the Camel runtime as a gateway instance runs in production (Camel K /
+# Camel Quarkus): camel.main.profile=prod, camel.main.jmxEnabled=false. --runtime=dev: `camel run`'s
+# own defaults (dev profile: backlog tracer, message history, extended JMX statistics; JMX, read every
+# second by the Camel CLI connector's route dev console). The flow's configuration is the same in both.
+# Per step it also prints the flow JVM's CPU per delivered frame (utime+stime from /proc), the cores
+# used by the flow, the benchmark's clients and RabbitMQ, the load average, and "to the flow": the part
+# of the latency before the flow stamped the envelope (publish wall clock -> envelope "ts").
 #
 # Prints (and writes to target/bench-events-fanout.txt) the table recorded in RESULTS.md.
 set -euo pipefail
