@@ -66,8 +66,9 @@ import org.slf4j.LoggerFactory;
  * {@code snapshots/<n>}, then replaces the {@code current} symlink with rename(2). A reader that
  * resolves {@code current} once per file therefore never sees a half-written file, and because
  * Release says {@code Acquire-By-Hash: yes} and every snapshot carries by-hash copies (hard links)
- * of the indexes of the previous {@code keep} snapshots, an apt-get update that fetched the old
- * InRelease just before a swap still downloads the Packages that match it.
+ * of the indexes of the previous {@code keep} snapshots and of every index written in the last
+ * {@link #BY_HASH_MIN_AGE} (however many publishes came since), an apt-get update that fetched the
+ * old InRelease just before a swap still downloads the Packages that match it.
  * A process killed mid-publish leaves at most a {@code .staging-*} directory, a never-linked
  * snapshot or an orphan pool file; {@link #open} removes them and keeps {@code current}.
  * Publishes are serialised by a lock inside the JVM and an exclusive file lock across processes;
@@ -88,6 +89,8 @@ public final class AptRepository implements AutoCloseable {
     private final GpgSigner signer;
     private final String keyName;
     private final int keep;
+    /** By-hash indexes stay reachable at least this long after they were written (far longer than an apt-get update). */
+    static final java.time.Duration BY_HASH_MIN_AGE = java.time.Duration.ofMinutes(10);
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -531,7 +534,7 @@ public final class AptRepository implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Hard-links the by-hash files of the previous {@code keep - 1} snapshots into the new one. */
+    /** Hard-links the by-hash files of the previous {@code keep - 1} snapshots, and younger ones, into the new one. */
     private void carryByHash(final long previous, final String dir, final Path byHash) throws IOException {
         int generations = 1;
         final List<Long> newestFirst = new ArrayList<>(snapshots());
@@ -546,6 +549,21 @@ public final class AptRepository implements AutoCloseable {
                 final Path f = old.resolve(name);
                 if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                     linkOrWrite(byHash.resolve(hex("SHA-256", Files.readAllBytes(f))), f);
+                }
+            }
+        }
+        // Also every by-hash index the previous snapshot serves that is younger than BY_HASH_MIN_AGE
+        // (a hard link keeps the index's own mtime): a burst of more than `keep` publishes must not pull
+        // an index from under an apt-get update that read an older InRelease moments ago.
+        final Path previousByHash = snapshotDir(previous).resolve("dists").resolve(suite).resolve(dir).resolve("by-hash/SHA256");
+        if (Files.isDirectory(previousByHash, LinkOption.NOFOLLOW_LINKS)) {
+            final Instant cutoff = clock.instant().minus(BY_HASH_MIN_AGE);
+            try (Stream<Path> files = Files.list(previousByHash)) {
+                for (final Path f : files.toList()) {
+                    if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(cutoff)) {
+                        linkOrWrite(byHash.resolve(f.getFileName().toString()), f);
+                    }
                 }
             }
         }

@@ -231,6 +231,23 @@ class AptRepositoryTest {
 
     /** Readers never see a Release that does not match its Packages: apt-get update runs while publishes swap snapshots. */
     @Test
+    void aBurstOfMorePublishesThanKeptSnapshotsStillServesTheIndexAnEarlierInReleaseNamed() throws Exception {
+        publish("fw-burst", "1", "amd64");
+        final String inRelease = Files.readString(repo.currentSnapshot().resolve("dists/stable/InRelease"));
+        final java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("^ ([0-9a-f]{64}) +\\d+ main/binary-amd64/Packages$", java.util.regex.Pattern.MULTILINE)
+                .matcher(inRelease.substring(inRelease.indexOf("SHA256:")));
+        assertThat(m.find()).as(inRelease).isTrue();
+        final String sha256 = m.group(1);
+        for (int i = 2; i <= 12; i++) { // keep = 5: the old index is far outside the kept generations
+            publish("fw-burst", String.valueOf(i), "amd64");
+        }
+        final Path byHash = repo.currentSnapshot().resolve("dists/stable/main/binary-amd64/by-hash/SHA256").resolve(sha256);
+        assertThat(byHash).isRegularFile();
+        assertThat(DebPackageInspector.digests(byHash)[0]).isEqualTo(sha256);
+    }
+
+    @Test
     void aptUpdateDuringPublishesNeverSeesAMismatch() throws Exception {
         publish("fw-busy", "1", "amd64");
         final List<Path> debs = new ArrayList<>();
