@@ -84,7 +84,9 @@ public final class StreamAnalysis {
             if (end > start) {
                 bits += (end - start) * (double) TsPackets.DATAGRAM_SIZE * 8;
                 schedSeconds += Pcr.ticksToNanos(sched[end] - sched[start]) / 1e9;
-                arrivalSeconds += (arrivalNanos[end] - arrivalNanos[start]) / 1e9;
+                // arrival time as a least-squares line over the schedule: one datagram the receiver
+                // happened to read late at either end of the section does not bend the rate
+                arrivalSeconds += Pcr.ticksToNanos(sched[end] - sched[start]) / 1e9 * arrivalSlope(sched, arrivalNanos, start, end);
                 final long[] delta = new long[end - start + 1];
                 for (int i = start; i <= end; i++) {
                     delta[i - start] = arrivalNanos[i] - Pcr.ticksToNanos(sched[i]);
@@ -107,6 +109,29 @@ public final class StreamAnalysis {
             a.jitterMaxMicros = j[j.length - 1] / 1000;
         }
         return a;
+    }
+
+    /** Slope of arrival nanos over scheduled nanos for datagrams start..end (1.0 = paced exactly like the PCR). */
+    private static double arrivalSlope(final long[] sched, final long[] arrivalNanos, final int start, final int end) {
+        final long x0 = Pcr.ticksToNanos(sched[start]);
+        final long y0 = arrivalNanos[start];
+        final int count = end - start + 1;
+        double mx = 0;
+        double my = 0;
+        for (int i = start; i <= end; i++) {
+            mx += Pcr.ticksToNanos(sched[i]) - x0;
+            my += arrivalNanos[i] - y0;
+        }
+        mx /= count;
+        my /= count;
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = start; i <= end; i++) {
+            final double dx = Pcr.ticksToNanos(sched[i]) - x0 - mx;
+            sxy += dx * (arrivalNanos[i] - y0 - my);
+            sxx += dx * dx;
+        }
+        return sxx > 0 ? sxy / sxx : 1.0;
     }
 
     public Map<String, Object> toMap(final String prefix) {
