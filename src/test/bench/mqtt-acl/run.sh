@@ -6,6 +6,7 @@
 #
 #   src/test/bench/mqtt-acl/run.sh [duration=15s] [connections=16] [threads=2] [devices=1000]
 #   (WARMUP=15s: each path is driven that long, unmeasured, after the server starts)
+#   (FLOW_JAVA_OPTS: extra JVM options of the flow JVM, e.g. a GC choice; unset = the JVM defaults)
 #
 # Needs: wrk and /usr/bin/time (apt-get install -y wrk time), redis-server, a built project (mvn -o test-compile).
 # Server: routes/mqtt-acl alone under Camel JBang's runtime (the same launcher as the JBang test),
@@ -52,7 +53,7 @@ start_server() { # $1 = cache ttl seconds
   api_port=$(free_port)
   CALLBACK_PORT=$(free_port)
   log=$OUT/server-ttl$1.log
-  java -Xmx512m -Duser.home="$ROOT/target/jbang-home" -cp "$CP" io.caravan.common.JBangLauncher run \
+  java -Xmx512m ${FLOW_JAVA_OPTS:-} -Duser.home="$ROOT/target/jbang-home" -cp "$CP" io.caravan.common.JBangLauncher run \
     "$ROOT/routes/mqtt-acl/mqtt-acl.camel.yaml" "$ROOT/routes/mqtt-acl/application.properties" \
     --port="$api_port" --name=mqtt-acl --profile=prod \
     --prop=mqtt-acl.http.port="$CALLBACK_PORT" --prop=mqtt-acl.redis.uri="$REDIS_URI" \

@@ -11,7 +11,8 @@
 #           private dir and ports), a client-credentials token from the real dev issuer, then
 #           GET /api/whoami driven from separate processes: wrk (fixed concurrency, max throughput)
 #           and hey (fixed rate: 20 workers x 100 req/s = 2000 req/s), both reporting p50/p99.
-# Env: BENCH_SECONDS (default 20), BENCH_HTTP_PORT (18480), BENCH_PORT_BASE (18400).
+# Env: BENCH_SECONDS (default 20), BENCH_HTTP_PORT (18480), BENCH_PORT_BASE (18400), FLOW_JAVA_OPTS (extra JVM
+#      options of the flow-alone JVM, e.g. a GC choice; unset = the JVM defaults).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 cd "$ROOT"
@@ -102,7 +103,7 @@ if [[ $WHAT == http || $WHAT == all ]]; then
   # the HTTP server Camel K's runtimes use too). The issuer gets its own id: a --prop cannot
   # override a key the flow's application.properties sets.
   mvn -B -o -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/$OUT/jbang.classpath" >/dev/null
-  (cd "$OUT" && exec java -Xmx512m -Duser.home="$ROOT/$OUT/jbang-home" \
+  (cd "$OUT" && exec java -Xmx512m ${FLOW_JAVA_OPTS:-} -Duser.home="$ROOT/$OUT/jbang-home" \
     -cp "$(<"$ROOT/$OUT/jbang.classpath"):$ROOT/target/classes:$ROOT/target/test-classes" \
     io.caravan.common.JBangLauncher run "$ROOT/routes/oauth2/oauth2.camel.yaml" "$ROOT/routes/oauth2/application.properties" \
     --profile=prod --port="$FLOW_PORT" --prop=oauth2.issuers=bench --prop=oauth2.issuer.bench.uri="$ISSUER" \
