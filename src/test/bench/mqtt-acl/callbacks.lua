@@ -3,6 +3,7 @@
 --   SECRETS  file of "id secret" lines (Seed.java)
 --   CALLBACK auth | acl
 --   CONNECTION keep-alive | close   (close = a new TCP connection per request, the plugin's way)
+--   PACE_MS    n > 0: each connection waits n ms before each request (a fixed offered rate)
 local devices = {}
 for line in io.lines(os.getenv("SECRETS")) do
   local id, secret = line:match("^(%S+) (%S+)$")
@@ -49,6 +50,11 @@ for n, d in ipairs(devices) do
     ["Connection"] = connection,
   }, body)
 end
+end
+
+local pace = tonumber(os.getenv("PACE_MS") or "0")
+if pace > 0 then
+  delay = function() return pace end
 end
 
 request = function()

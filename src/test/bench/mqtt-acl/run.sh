@@ -7,12 +7,22 @@
 #   src/test/bench/mqtt-acl/run.sh [duration=15s] [connections=16] [threads=2] [devices=1000]
 #   (WARMUP=15s: each path is driven that long, unmeasured, after the server starts)
 #   (FLOW_JAVA_OPTS: extra JVM options of the flow JVM, e.g. a GC choice; unset = the JVM defaults)
+#   (CACHES="warm cold": which cache states to run; PACE_MS=n: each connection waits n ms between its
+#    requests (wrk's delay()), i.e. a fixed offered rate of about connections x 1000/n per second
+#    instead of as fast as possible; unset = as fast as possible)
 #
 # Needs: wrk and /usr/bin/time (apt-get install -y wrk time), redis-server, a built project (mvn -o test-compile).
 # Server: routes/mqtt-acl alone under Camel JBang's runtime (the same launcher as the JBang test),
 # its own JVM; Redis from config/stack.sh on free ports in target/bench-mqtt-acl/.
 # Output: one RESULT line per scenario, also appended to target/bench-mqtt-acl/results.txt.
 set -euo pipefail
+# FLOW_RUNTIME=deployed (default): the flow JVM as Camel K runs it (no JMX, so no `camel run` CLI-connector
+# polling of JMX dev consoles every second); FLOW_RUNTIME=dev: `camel run`'s own defaults.
+case ${FLOW_RUNTIME:-deployed} in
+  deployed) RUNTIME_OPTS=-Dcamel.main.jmxEnabled=false ;;
+  dev) RUNTIME_OPTS= ;;
+  *) echo "FLOW_RUNTIME must be deployed or dev" >&2; exit 2 ;;
+esac
 DURATION=${1:-15s}
 CONNECTIONS=${2:-16}
 THREADS=${3:-2}
@@ -53,7 +63,7 @@ start_server() { # $1 = cache ttl seconds
   api_port=$(free_port)
   CALLBACK_PORT=$(free_port)
   log=$OUT/server-ttl$1.log
-  java -Xmx512m ${FLOW_JAVA_OPTS:-} -Duser.home="$ROOT/target/jbang-home" -cp "$CP" io.caravan.common.JBangLauncher run \
+  java -Xmx512m $RUNTIME_OPTS ${FLOW_JAVA_OPTS:-} -Duser.home="$ROOT/target/jbang-home" -cp "$CP" io.caravan.common.JBangLauncher run \
     "$ROOT/routes/mqtt-acl/mqtt-acl.camel.yaml" "$ROOT/routes/mqtt-acl/application.properties" \
     --port="$api_port" --name=mqtt-acl --profile=prod \
     --prop=mqtt-acl.http.port="$CALLBACK_PORT" --prop=mqtt-acl.redis.uri="$REDIS_URI" \
@@ -87,7 +97,7 @@ run() { # $1 cache label, $2 callback, $3 connection mode
     -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" >/dev/null
   load0=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(cpu_ticks)
-  line=$(SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 /usr/bin/time -f '%U %S' -o "$OUT/wrk.time" \
+  line=$(SECRETS=$OUT/secrets.txt CALLBACK=$2 CONNECTION=$3 PACE_MS=${PACE_MS:-0} /usr/bin/time -f '%U %S' -o "$OUT/wrk.time" \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" | grep '^RESULT')
   t1=$(cpu_ticks)
   # server CPU per callback: independent of how busy the shared machine is
@@ -95,12 +105,12 @@ run() { # $1 cache label, $2 callback, $3 connection mode
   cpu_us=$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))
   # the load driver's own CPU per callback (wrk + lua): it shares the cores with the server
   wrk_us=$(awk -v n="$requests" '{ printf "%d", ($1 + $2) * 1000000 / (n > 0 ? n : 1) }' "$OUT/wrk.time")
-  echo "RESULT cache=$1 callback=/$2 connection=$3 c=$CONNECTIONS t=$THREADS ${line#RESULT } server_cpu_us_per_callback=$cpu_us wrk_cpu_us_per_callback=$wrk_us load=$load0..$(cut -d' ' -f1 /proc/loadavg)" \
+  echo "RESULT cache=$1 callback=/$2 connection=$3 c=$CONNECTIONS t=$THREADS pace_ms=${PACE_MS:-0} ${line#RESULT } server_cpu_us_per_callback=$cpu_us wrk_cpu_us_per_callback=$wrk_us load=$load0..$(cut -d' ' -f1 /proc/loadavg)" \
     | tee -a "$OUT/results.txt"
 }
 
-echo "# $(date -u +%FT%TZ) duration=$DURATION connections=$CONNECTIONS threads=$THREADS devices=$DEVICES nproc=$(nproc)" >>"$OUT/results.txt"
-for cache in warm cold; do
+echo "# $(date -u +%FT%TZ) runtime=${FLOW_RUNTIME:-deployed} pace_ms=${PACE_MS:-0} duration=$DURATION connections=$CONNECTIONS threads=$THREADS devices=$DEVICES nproc=$(nproc)" >>"$OUT/results.txt"
+for cache in ${CACHES:-warm cold}; do
   if [[ $cache == warm ]]; then start_server 300; else start_server 0; fi
   # JIT warm-up of every path before anything is measured
   for callback in acl auth; do

@@ -10,10 +10,18 @@
 # http:     the Spring Boot gateway (every flow) against its own real broker stack (config/stack.sh,
 #           private dir and ports), a client-credentials token from the real dev issuer, then
 #           GET /api/whoami driven from separate processes: wrk (fixed concurrency, max throughput)
-#           and hey (fixed rate: 20 workers x 100 req/s = 2000 req/s), both reporting p50/p99.
-# Env: BENCH_SECONDS (default 20), BENCH_HTTP_PORT (18480), BENCH_PORT_BASE (18400), FLOW_JAVA_OPTS (extra JVM
+#           and hey (fixed rate: 20 workers x 100 req/s = 2000 req/s), both reporting p50/p99; then wrk
+#           paced at about 2000 req/s (paced.lua: 12 connections, 5 ms between requests each).
+# Env: BENCH_TARGETS ("boot flow": which HTTP servers to drive), BENCH_SECONDS (default 20), BENCH_HTTP_PORT (18480), BENCH_PORT_BASE (18400), FLOW_JAVA_OPTS (extra JVM
 #      options of the flow-alone JVM, e.g. a GC choice; unset = the JVM defaults).
 set -euo pipefail
+# FLOW_RUNTIME=deployed (default): the flow JVM as Camel K runs it (no JMX, so no `camel run` CLI-connector
+# polling of JMX dev consoles every second); FLOW_RUNTIME=dev: `camel run`'s own defaults.
+case ${FLOW_RUNTIME:-deployed} in
+  deployed) RUNTIME_OPTS=-Dcamel.main.jmxEnabled=false ;;
+  dev) RUNTIME_OPTS= ;;
+  *) echo "FLOW_RUNTIME must be deployed or dev" >&2; exit 2 ;;
+esac
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 cd "$ROOT"
 WHAT=${1:-all}
@@ -23,7 +31,7 @@ BASE=${BENCH_PORT_BASE:-18400}
 OUT=target/bench-oauth2
 mkdir -p "$OUT/classes"
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ) flow runtime ${FLOW_RUNTIME:-deployed}, $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 mvn -B -o -q test-compile
 mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/test.classpath" >/dev/null
 mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/runtime.classpath" >/dev/null
@@ -79,40 +87,49 @@ if [[ $WHAT == http || $WHAT == all ]]; then
     echo "--- hey -z ${SECONDS_PER_RUN}s -c 20 -q 100 (fixed rate 2000 req/s); load $(cut -d' ' -f1-3 /proc/loadavg)"
     hey -z "${SECONDS_PER_RUN}s" -c 20 -q 100 -H "Authorization: Bearer $TOKEN" "$url" \
       | sed -n '/Summary/,/Status code distribution/p;/\[200\]/p;/\[40/p;/\[50/p'
+    echo "--- PACE_MS=5 wrk -t2 -c12 -d${SECONDS_PER_RUN}s --latency -s paced.lua (about 2000 req/s: 12 connections, one request per 5 ms + latency each); load $(cut -d' ' -f1-3 /proc/loadavg)"
+    PACE_MS=5 wrk -t2 -c12 -d"${SECONDS_PER_RUN}s" --latency -s src/test/bench/oauth2/paced.lua \
+      -H "Authorization: Bearer $TOKEN" "$url" | sed -n '/Latency Distribution/,$p'
   }
-  config/stack.sh start >/dev/null
-  java -Xmx512m -cp "target/classes:$(<"$OUT/runtime.classpath")" io.caravan.CaravanApplication \
-    --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" \
-    --server.port="$HTTP_PORT" --oauth2.issuer.caravan.uri="$ISSUER" \
-    --spring.data.redis.port="$CARAVAN_REDIS_PORT" --spring.rabbitmq.port="$CARAVAN_AMQP_PORT" \
-    --camel.component.paho-mqtt5.broker-url="tcp://127.0.0.1:$CARAVAN_MQTT_PORT" \
-    --logging.level.root=WARN >"$OUT/app.log" 2>&1 &
-  APP_PID=$!
-  for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/status" 2>/dev/null && break
-    sleep 0.5
-  done
+  TARGETS=" ${BENCH_TARGETS:-boot flow} "
+  if [[ $TARGETS == *" boot "* ]]; then config/stack.sh start >/dev/null; else config/stack.sh start oidc >/dev/null; fi
   TOKEN=$(curl -fsS "$ISSUER/token" -d grant_type=client_credentials -d client_id=caravan-reader -d client_secret=dev \
     | tr -d '\n' | grep -o '"access_token" *: *"[^"]*"' | sed -E 's/.*"([^"]+)"$/\1/')
   [[ $TOKEN == eyJ* ]] || { echo "no token from $ISSUER" >&2; exit 1; }
-  drive "Spring Boot gateway (every flow, Tomcat + Spring MVC + platform-http)" \
-    "http://127.0.0.1:$HTTP_PORT/api/whoami" "$APP_PID"
-  kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
+  if [[ $TARGETS == *" boot "* ]]; then
+    java -Xmx512m -cp "target/classes:$(<"$OUT/runtime.classpath")" io.caravan.CaravanApplication \
+      --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" \
+      --server.port="$HTTP_PORT" --oauth2.issuer.caravan.uri="$ISSUER" \
+      --spring.data.redis.port="$CARAVAN_REDIS_PORT" --spring.rabbitmq.port="$CARAVAN_AMQP_PORT" \
+      --camel.component.paho-mqtt5.broker-url="tcp://127.0.0.1:$CARAVAN_MQTT_PORT" \
+      --logging.level.root=WARN >"$OUT/app.log" 2>&1 &
+    APP_PID=$!
+    for _ in $(seq 1 240); do
+      curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/status" 2>/dev/null && break
+      sleep 0.5
+    done
+    drive "Spring Boot gateway (every flow, Tomcat + Spring MVC + platform-http)" \
+      "http://127.0.0.1:$HTTP_PORT/api/whoami" "$APP_PID"
+    kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
 
-  # The flow alone, as an operator runs it (`camel run ... --profile=prod`; Vert.x platform-http,
-  # the HTTP server Camel K's runtimes use too). The issuer gets its own id: a --prop cannot
-  # override a key the flow's application.properties sets.
-  mvn -B -o -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/$OUT/jbang.classpath" >/dev/null
-  (cd "$OUT" && exec java -Xmx512m ${FLOW_JAVA_OPTS:-} -Duser.home="$ROOT/$OUT/jbang-home" \
-    -cp "$(<"$ROOT/$OUT/jbang.classpath"):$ROOT/target/classes:$ROOT/target/test-classes" \
-    io.caravan.common.JBangLauncher run "$ROOT/routes/oauth2/oauth2.camel.yaml" "$ROOT/routes/oauth2/application.properties" \
-    --profile=prod --port="$FLOW_PORT" --prop=oauth2.issuers=bench --prop=oauth2.issuer.bench.uri="$ISSUER" \
-    --prop=oauth2.issuer.bench.audience=api://caravan --logging-level=warn) >"$OUT/flow.log" 2>&1 &
-  APP_PID=$!
-  for _ in $(seq 1 240); do
-    curl -s -o /dev/null "http://127.0.0.1:$FLOW_PORT/api/whoami" 2>/dev/null && break
-    sleep 0.5
-  done
-  drive "oauth2 flow alone (camel run --profile=prod, Vert.x platform-http)" \
-    "http://127.0.0.1:$FLOW_PORT/api/whoami" "$APP_PID"
+  fi
+
+  if [[ $TARGETS == *" flow "* ]]; then
+    # The flow alone, as an operator runs it (`camel run ... --profile=prod`; Vert.x platform-http,
+    # the HTTP server Camel K's runtimes use too). The issuer gets its own id: a --prop cannot
+    # override a key the flow's application.properties sets.
+    mvn -B -o -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/$OUT/jbang.classpath" >/dev/null
+    (cd "$OUT" && exec java -Xmx512m $RUNTIME_OPTS ${FLOW_JAVA_OPTS:-} -Duser.home="$ROOT/$OUT/jbang-home" \
+      -cp "$(<"$ROOT/$OUT/jbang.classpath"):$ROOT/target/classes:$ROOT/target/test-classes" \
+      io.caravan.common.JBangLauncher run "$ROOT/routes/oauth2/oauth2.camel.yaml" "$ROOT/routes/oauth2/application.properties" \
+      --profile=prod --port="$FLOW_PORT" --prop=oauth2.issuers=bench --prop=oauth2.issuer.bench.uri="$ISSUER" \
+      --prop=oauth2.issuer.bench.audience=api://caravan --logging-level=warn) >"$OUT/flow.log" 2>&1 &
+    APP_PID=$!
+    for _ in $(seq 1 240); do
+      curl -s -o /dev/null "http://127.0.0.1:$FLOW_PORT/api/whoami" 2>/dev/null && break
+      sleep 0.5
+    done
+    drive "oauth2 flow alone (camel run --profile=prod, Vert.x platform-http)" \
+      "http://127.0.0.1:$FLOW_PORT/api/whoami" "$APP_PID"
+  fi
 fi
