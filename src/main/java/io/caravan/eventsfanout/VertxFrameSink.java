@@ -1,27 +1,91 @@
 package io.caravan.eventsfanout;
 
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.WebSocketInternal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A {@link FrameSink} on a Vert.x server WebSocket (thread-safe: Vert.x hops to the socket's event loop). */
+/**
+ * A {@link FrameSink} on a Vert.x server WebSocket (thread-safe).
+ *
+ * <p>Fast path: the pre-encoded wire bytes of a {@link Frame} (the same for every socket) are written
+ * as they are to the connection's Netty channel context, the one Vert.x itself writes its encoded
+ * frames to, on the connection's event loop: no UTF-8 encoding, frame encoding or buffer copy per
+ * socket, and the caller on that event loop needs no hop. The frame carries RSV1 = 0, so it is a
+ * valid (uncompressed) message on a connection that negotiated permessage-deflate too (RFC 7692 §6).
+ * The socket's closed flag is checked on the event loop right before the write, so nothing follows a
+ * close frame (Vert.x queues its close frame on the same loop). When the Vert.x internals are not
+ * reachable (another Vert.x version) or a message is larger than {@link Frame#MAX_PREBUILT_PAYLOAD},
+ * it writes through the public API ({@code writeTextMessage}), as before.
+ */
 public final class VertxFrameSink implements FrameSink {
 
+    private static final Logger LOG = LoggerFactory.getLogger(VertxFrameSink.class);
+    private static volatile boolean warned;
+
     private final ServerWebSocket socket;
+    private final ChannelHandlerContext channel;
+    private final EventExecutor loop;
 
     public VertxFrameSink(final ServerWebSocket socket) {
+        this(socket, true);
+    }
+
+    /** @param prebuilt whether to write pre-encoded frames to the channel (false: the public Vert.x API only) */
+    VertxFrameSink(final ServerWebSocket socket, final boolean prebuilt) {
         this.socket = socket;
+        this.channel = prebuilt ? channelOf(socket) : null;
+        this.loop = channel == null ? null : channel.executor();
     }
 
     @Override
-    public void write(final String frame, final Runnable written, final Consumer<Throwable> failed) {
-        socket.writeTextMessage(frame).onComplete(result -> {
-            if (result.succeeded()) {
+    public void write(final Frame frame, final Runnable written, final Consumer<Throwable> failed) {
+        final ByteBuffer wire = channel == null ? null : frame.wire();
+        if (wire == null) {
+            socket.writeTextMessage(frame.text()).onComplete(result -> {
+                if (result.succeeded()) {
+                    written.run();
+                } else {
+                    failed.accept(result.cause());
+                }
+            });
+        } else if (loop.inEventLoop()) {
+            writeWire(wire, written, failed);
+        } else {
+            loop.execute(() -> writeWire(wire, written, failed));
+        }
+    }
+
+    private void writeWire(final ByteBuffer wire, final Runnable written, final Consumer<Throwable> failed) {
+        if (socket.isClosed()) {
+            failed.accept(new IllegalStateException("WebSocket is closed"));
+            return;
+        }
+        channel.writeAndFlush(Unpooled.wrappedBuffer(wire)).addListener(f -> {
+            if (f.isSuccess()) {
                 written.run();
             } else {
-                failed.accept(result.cause());
+                failed.accept(f.cause());
             }
         });
+    }
+
+    /** Whether frames are written pre-encoded to the channel (false: through {@code writeTextMessage}). */
+    boolean prebuilt() {
+        return channel != null;
+    }
+
+    @Override
+    public Executor executor() {
+        return loop;
     }
 
     @Override
@@ -34,5 +98,30 @@ public final class VertxFrameSink implements FrameSink {
     @Override
     public boolean isClosed() {
         return socket.isClosed();
+    }
+
+    /**
+     * The Netty context Vert.x writes this socket's frames to: {@code WebSocketInternal#channelHandlerContext()}
+     * of the socket, or of the socket vertx-web's router wraps it in (field {@code delegate} of
+     * {@code ServerWebSocketWrapper}); null when neither is reachable.
+     */
+    static ChannelHandlerContext channelOf(final ServerWebSocket socket) {
+        ServerWebSocket s = socket;
+        try {
+            for (int depth = 0; depth < 3 && s != null; depth++) {
+                if (s instanceof WebSocketInternal internal) {
+                    return internal.channelHandlerContext();
+                }
+                final Field delegate = s.getClass().getDeclaredField("delegate");
+                delegate.setAccessible(true);
+                s = (ServerWebSocket) delegate.get(s);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            if (!warned) {
+                warned = true;
+                LOG.warn("events-fanout: cannot reach the Netty channel of {} ({}); frames are encoded per socket", socket.getClass().getName(), e.toString());
+            }
+        }
+        return null;
     }
 }
