@@ -55,15 +55,21 @@ class VertxFrameSinkTest {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private record Pair(ServerWebSocket server, List<String> received, WebSocket client) {
+    private record Pair(ServerWebSocket server, List<String> received, WebSocket client, String extensions) {
     }
 
     private Pair connect(final String path, final boolean deflate) throws Exception {
         final List<String> received = new CopyOnWriteArrayList<>();
+        final AtomicReference<String> extensions = new AtomicReference<>();
         final WebSocket client = get(vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(deflate))
-                .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort("/plain".equals(path) ? plainPort : routerPort).setURI(path)));
+                .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort("/plain".equals(path) ? plainPort : routerPort).setURI(path))
+                .map(ws -> {
+                    // the handshake response headers are only there in the first handler
+                    extensions.set(ws.headers() == null ? null : ws.headers().get("sec-websocket-extensions"));
+                    return ws;
+                }));
         client.textMessageHandler(received::add);
-        return new Pair(accepted.poll(10, TimeUnit.SECONDS), received, client);
+        return new Pair(accepted.poll(10, TimeUnit.SECONDS), received, client, extensions.get());
     }
 
     @ParameterizedTest
@@ -89,7 +95,7 @@ class VertxFrameSinkTest {
     @Test
     void aClientThatNegotiatedDeflateReadsThemToo() throws Exception {
         final Pair p = connect("/ws", true);
-        assertThat(p.client().headers().get("sec-websocket-extensions")).contains("permessage-deflate");
+        assertThat(p.extensions()).contains("permessage-deflate");
         final VertxFrameSink sink = new VertxFrameSink(p.server());
         assertThat(sink.prebuilt()).isTrue();
         sink.write(Frame.of("{\"a\":1}"), () -> { }, e -> { });
