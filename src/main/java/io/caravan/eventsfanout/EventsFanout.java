@@ -39,6 +39,8 @@ public final class EventsFanout {
     private final SlowClientPolicy policy;
     private final Clock clock;
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
+    /** Sockets per task handed to one event loop (a broadcast to thousands is handed over in chunks). */
+    static final int DISPATCH_CHUNK = 64;
 
     private final LongAdder events = new LongAdder();
     private final LongAdder unroutable = new LongAdder();
@@ -101,25 +103,38 @@ public final class EventsFanout {
             if (byLoop == null) {
                 byLoop = new IdentityHashMap<>(8);
             }
-            byLoop.computeIfAbsent(loop, l -> new ArrayList<>(audience.size())).add(new Target(connectionKey, outbox));
+            final List<Target> targets = byLoop.computeIfAbsent(loop, l -> new ArrayList<>(DISPATCH_CHUNK));
+            targets.add(new Target(connectionKey, outbox));
             offered++;
+            if (targets.size() == DISPATCH_CHUNK) {
+                // a large audience: let the loop start writing while the rest is looked up
+                offered -= dispatch(loop, List.copyOf(targets), frame);
+                targets.clear();
+            }
         }
         if (byLoop != null) {
             for (final Map.Entry<Executor, List<Target>> e : byLoop.entrySet()) {
-                final List<Target> targets = e.getValue();
-                try {
-                    e.getKey().execute(() -> {
-                        for (final Target t : targets) {
-                            offer(t.connectionKey(), t.outbox(), frame);
-                        }
-                    });
-                } catch (RejectedExecutionException shutdown) {
-                    LOG.debug("events-fanout: an event loop is shut down; {} sockets skipped", targets.size());
-                    offered -= targets.size();
+                if (!e.getValue().isEmpty()) {
+                    offered -= dispatch(e.getKey(), e.getValue(), frame);
                 }
             }
         }
         return offered;
+    }
+
+    /** Hands {@code frame} for {@code targets} to their event loop; returns how many it could not take (loop shut down). */
+    private int dispatch(final Executor loop, final List<Target> targets, final Frame frame) {
+        try {
+            loop.execute(() -> {
+                for (final Target t : targets) {
+                    offer(t.connectionKey(), t.outbox(), frame);
+                }
+            });
+            return 0;
+        } catch (RejectedExecutionException shutdown) {
+            LOG.debug("events-fanout: an event loop is shut down; {} sockets skipped", targets.size());
+            return targets.size();
+        }
     }
 
     private record Target(String connectionKey, Outbox outbox) {

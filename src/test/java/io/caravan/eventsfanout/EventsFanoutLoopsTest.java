@@ -126,6 +126,29 @@ class EventsFanoutLoopsTest {
     }
 
     @Test
+    void aBroadcastToMoreSocketsThanOneChunkKeepsEachSocketsOrder() throws Exception {
+        final List<LoopSink> all = new ArrayList<>();
+        for (int i = 0; i < 3 * EventsFanout.DISPATCH_CHUNK + 7; i++) {
+            final LoopSink s = new LoopSink(new FakeSink(true), i % 3 == 0 ? loop2 : loop1);
+            all.add(s);
+            sinks.put("k" + i, s);
+        }
+        final EventsFanout fanout = fanout(SlowClientPolicy.CLOSE, 4);
+        for (int i = 0; i < 50; i++) {
+            assertThat(fanout.deliver("broadcast.n", ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8))).isEqualTo(all.size());
+        }
+        settle(loop1, loop2);
+        for (final LoopSink s : all) {
+            assertThat(s.socket.delivered).hasSize(50);
+            for (int i = 0; i < 50; i++) {
+                assertThat(s.socket.delivered.get(i)).contains("\"payload\":{\"i\":" + i + "}");
+            }
+            assertThat(s.socket.closeCode).isNull();
+        }
+        assertThat(fanout.stats().frames()).isEqualTo(50L * all.size());
+    }
+
+    @Test
     void aStalledSocketOnALoopIsClosedWith1013AndDoesNotHoldUpItsNeighbours() throws Exception {
         final LoopSink stalled = new LoopSink(new FakeSink(false), loop1);
         final LoopSink fast = new LoopSink(new FakeSink(true), loop1);
