@@ -127,7 +127,12 @@ public final class EventsFanout {
         try {
             loop.execute(() -> {
                 for (final Target t : targets) {
-                    offer(t.connectionKey(), t.outbox(), frame);
+                    try {
+                        offer(t.connectionKey(), t.outbox(), frame);
+                    } catch (RuntimeException e) {
+                        // e.g. a socket closing at this very moment: the others of this loop still get the event
+                        LOG.debug("events-fanout: socket {} not written: {}", t.connectionKey(), e.toString());
+                    }
                 }
             });
             return 0;

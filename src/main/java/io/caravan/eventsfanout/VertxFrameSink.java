@@ -3,6 +3,7 @@ package io.caravan.eventsfanout;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.netty.buffer.Unpooled;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * The socket's closed flag is checked on the event loop right before the write, so nothing follows a
  * close frame (Vert.x queues its close frame on the same loop). When the Vert.x internals are not
  * reachable (another Vert.x version) or a message is larger than {@link Frame#MAX_PREBUILT_PAYLOAD},
- * it writes through the public API ({@code writeTextMessage}), as before.
+ * it writes through the public API ({@code writeTextMessage}), as before. Writes keep their order: a
+ * write called on the event loop while earlier writes of this socket are still queued for the loop (handed
+ * over from another thread, e.g. a reply to the client's own message) is queued behind them.
  */
 public final class VertxFrameSink implements FrameSink {
 
@@ -34,6 +37,8 @@ public final class VertxFrameSink implements FrameSink {
     private final ServerWebSocket socket;
     private final ChannelHandlerContext channel;
     private final EventExecutor loop;
+    /** Writes handed to {@link #loop} that have not run yet (the Outbox calls write() one at a time). */
+    private final AtomicInteger queued = new AtomicInteger();
 
     public VertxFrameSink(final ServerWebSocket socket) {
         this(socket, true);
@@ -48,20 +53,49 @@ public final class VertxFrameSink implements FrameSink {
 
     @Override
     public void write(final Frame frame, final Runnable written, final Consumer<Throwable> failed) {
-        final ByteBuffer wire = channel == null ? null : frame.wire();
-        if (wire == null) {
-            socket.writeTextMessage(frame.text()).onComplete(result -> {
-                if (result.succeeded()) {
-                    written.run();
-                } else {
-                    failed.accept(result.cause());
-                }
-            });
-        } else if (loop.inEventLoop()) {
-            writeWire(wire, written, failed);
+        if (loop == null) {
+            writeText(frame, written, failed);
+        } else if (loop.inEventLoop() && queued.get() == 0) {
+            writeNow(frame, written, failed);
         } else {
-            loop.execute(() -> writeWire(wire, written, failed));
+            // behind the writes already queued for this socket: a write on the loop must not overtake them
+            queued.incrementAndGet();
+            try {
+                loop.execute(() -> {
+                    queued.decrementAndGet();
+                    writeNow(frame, written, failed);
+                });
+            } catch (RuntimeException shutdown) {
+                queued.decrementAndGet();
+                failed.accept(shutdown);
+            }
         }
+    }
+
+    private void writeNow(final Frame frame, final Runnable written, final Consumer<Throwable> failed) {
+        final ByteBuffer wire = frame.wire();
+        if (wire == null) {
+            writeText(frame, written, failed);
+        } else {
+            writeWire(wire, written, failed);
+        }
+    }
+
+    private void writeText(final Frame frame, final Runnable written, final Consumer<Throwable> failed) {
+        final io.vertx.core.Future<Void> result;
+        try {
+            result = socket.writeTextMessage(frame.text());
+        } catch (RuntimeException closed) {
+            failed.accept(closed);
+            return;
+        }
+        result.onComplete(r -> {
+            if (r.succeeded()) {
+                written.run();
+            } else {
+                failed.accept(r.cause());
+            }
+        });
     }
 
     private void writeWire(final ByteBuffer wire, final Runnable written, final Consumer<Throwable> failed) {

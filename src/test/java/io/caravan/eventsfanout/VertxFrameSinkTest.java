@@ -106,6 +106,28 @@ class VertxFrameSinkTest {
     }
 
     @Test
+    void aWriteOnTheLoopDoesNotOvertakeOneQueuedFromAnotherThread() throws Exception {
+        final Pair p = connect("/ws", false);
+        final VertxFrameSink sink = new VertxFrameSink(p.server());
+        final CountDownLatch onLoop = new CountDownLatch(1);
+        final CountDownLatch queuedFromOutside = new CountDownLatch(1);
+        sink.executor().execute(() -> {
+            onLoop.countDown();
+            try {
+                queuedFromOutside.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sink.write(Frame.of("{\"n\":2}"), () -> { }, e -> { }); // on the loop, while n=1 waits in its queue
+        });
+        assertThat(onLoop.await(10, TimeUnit.SECONDS)).isTrue();
+        sink.write(Frame.of("{\"n\":1}"), () -> { }, e -> { }); // from this thread: queued for the loop
+        queuedFromOutside.countDown();
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> p.received().size() == 2);
+        assertThat(p.received()).containsExactly("{\"n\":1}", "{\"n\":2}");
+    }
+
+    @Test
     void aWriteAfterCloseFailsAndNothingFollowsTheCloseFrame() throws Exception {
         final Pair p = connect("/ws", false);
         final CompletableFuture<Short> closed = new CompletableFuture<>();
