@@ -22,7 +22,9 @@ import java.util.concurrent.Executor;
  * writes is Vert.x's {@code writeQueueFull()}/{@code drainHandler} protocol made thread-independent:
  * it needs no access to the socket's event-loop context, works from any producer thread, and its
  * bound is exact (in frames) rather than a Netty byte watermark. Memory per socket is at most
- * {@code (capacity + window) × frame size}; frames are shared {@link Frame}s, built and encoded once per event.
+ * {@code (capacity + window)} frames; frames are shared {@link Frame}s, built and encoded once per event
+ * (each holds its text and its wire bytes in a direct buffer: about twice the envelope's size, once per
+ * event however many sockets hold it).
  *
  * <p>Ordering: one drainer at a time ({@code draining}) writes in queue order; Vert.x keeps the
  * order of writes to one connection.
