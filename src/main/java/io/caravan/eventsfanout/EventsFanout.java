@@ -1,11 +1,16 @@
 package io.caravan.eventsfanout;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -15,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers the events of this instance's RabbitMQ queue to the WebSocket clients that may see them.
  * The audience comes from the routing key ({@link RoutingKey}): a user's sockets, the sockets of a
- * device's owners, or every socket. The envelope is built once per event and offered to each
- * socket's {@link Outbox}; the caller (the AMQP consumer thread) never waits for a socket.
+ * device's owners, or every socket. The envelope is built and encoded once per event ({@link Frame})
+ * and offered to each socket's {@link Outbox}, in one task per socket event loop; the caller (the AMQP
+ * consumer thread) never waits for a socket.
  *
  * <p>Plain Java: the connection index ({@link Connections}), the device ownership question and the
  * socket lookup are handed in as functions, so this class is tested without Camel or a network.
@@ -33,6 +39,8 @@ public final class EventsFanout {
     private final SlowClientPolicy policy;
     private final Clock clock;
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
+    /** Sockets per task handed to one event loop (a broadcast to thousands is handed over in chunks). */
+    static final int DISPATCH_CHUNK = 64;
 
     private final LongAdder events = new LongAdder();
     private final LongAdder unroutable = new LongAdder();
@@ -57,9 +65,13 @@ public final class EventsFanout {
     }
 
     /**
-     * Fans one event out.
+     * Fans one event out. The frame is built and encoded once ({@link Frame}). Sockets whose event loop
+     * is known get the frame in one task per event loop, which offers it to each of its sockets'
+     * {@link Outbox} there (the write then needs no hop of its own); the others are offered it here.
      *
-     * @return the number of sockets it was offered to (0 for an unroutable key or an empty audience)
+     * @return the number of sockets it was handed to (0 for an unroutable key or an empty audience);
+     *         a socket that the slow-client policy closes on its event loop is counted in
+     *         {@link FanoutStats#closedSlow()}, not subtracted here
      */
     public int deliver(final String routingKey, final byte[] payload) {
         events.increment();
@@ -73,14 +85,64 @@ public final class EventsFanout {
         if (audience.isEmpty()) {
             return 0;
         }
-        final String frame = Envelope.of(key.get(), payload, clock.instant());
+        final Frame frame = Frame.of(Envelope.of(key.get(), payload, clock.instant()));
         int offered = 0;
+        Map<Executor, List<Target>> byLoop = null;
         for (final String connectionKey : audience) {
-            if (send(connectionKey, frame)) {
-                offered++;
+            final Outbox outbox = outbox(connectionKey);
+            if (outbox == null) {
+                continue;
+            }
+            final Executor loop = outbox.executor();
+            if (loop == null) {
+                if (offer(connectionKey, outbox, frame)) {
+                    offered++;
+                }
+                continue;
+            }
+            if (byLoop == null) {
+                byLoop = new IdentityHashMap<>(8);
+            }
+            final List<Target> targets = byLoop.computeIfAbsent(loop, l -> new ArrayList<>(DISPATCH_CHUNK));
+            targets.add(new Target(connectionKey, outbox));
+            offered++;
+            if (targets.size() == DISPATCH_CHUNK) {
+                // a large audience: let the loop start writing while the rest is looked up
+                offered -= dispatch(loop, List.copyOf(targets), frame);
+                targets.clear();
+            }
+        }
+        if (byLoop != null) {
+            for (final Map.Entry<Executor, List<Target>> e : byLoop.entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    offered -= dispatch(e.getKey(), e.getValue(), frame);
+                }
             }
         }
         return offered;
+    }
+
+    /** Hands {@code frame} for {@code targets} to their event loop; returns how many it could not take (loop shut down). */
+    private int dispatch(final Executor loop, final List<Target> targets, final Frame frame) {
+        try {
+            loop.execute(() -> {
+                for (final Target t : targets) {
+                    try {
+                        offer(t.connectionKey(), t.outbox(), frame);
+                    } catch (RuntimeException e) {
+                        // e.g. a socket closing at this very moment: the others of this loop still get the event
+                        LOG.debug("events-fanout: socket {} not written: {}", t.connectionKey(), e.toString());
+                    }
+                }
+            });
+            return 0;
+        } catch (RejectedExecutionException shutdown) {
+            LOG.debug("events-fanout: an event loop is shut down; {} sockets skipped", targets.size());
+            return targets.size();
+        }
+    }
+
+    private record Target(String connectionKey, Outbox outbox) {
     }
 
     /** The connection keys an event with this routing key goes to (a snapshot). */
@@ -118,6 +180,12 @@ public final class EventsFanout {
      * @return false when the socket is not open here (or was just closed by the slow-client policy)
      */
     public boolean send(final String connectionKey, final String frame) {
+        final Outbox outbox = outbox(connectionKey);
+        return outbox != null && offer(connectionKey, outbox, Frame.of(frame));
+    }
+
+    /** The outbox of an open socket of this instance (created on first use), or null. */
+    private Outbox outbox(final String connectionKey) {
         Outbox outbox = outboxes.get(connectionKey);
         if (outbox != null && outbox.isClosed()) {
             outboxes.remove(connectionKey, outbox);
@@ -126,10 +194,14 @@ public final class EventsFanout {
         if (outbox == null) {
             final FrameSink sink = sockets.apply(connectionKey);
             if (sink == null || sink.isClosed()) {
-                return false;
+                return null;
             }
             outbox = outboxes.computeIfAbsent(connectionKey, k -> new Outbox(sink, capacity, window, policy));
         }
+        return outbox;
+    }
+
+    private boolean offer(final String connectionKey, final Outbox outbox, final Frame frame) {
         final Outbox.Offer offer = outbox.offer(frame);
         switch (offer) {
             case QUEUED -> frames.increment();

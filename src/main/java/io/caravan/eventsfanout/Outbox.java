@@ -1,6 +1,7 @@
 package io.caravan.eventsfanout;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 
 /**
  * The outgoing frames of one WebSocket: a bounded queue in front of the socket, so that a slow or
@@ -21,14 +22,16 @@ import java.util.ArrayDeque;
  * writes is Vert.x's {@code writeQueueFull()}/{@code drainHandler} protocol made thread-independent:
  * it needs no access to the socket's event-loop context, works from any producer thread, and its
  * bound is exact (in frames) rather than a Netty byte watermark. Memory per socket is at most
- * {@code (capacity + window) × frame size}; frames are shared Strings, built once per event.
+ * {@code (capacity + window)} frames; frames are shared {@link Frame}s, built and encoded once per event
+ * (each holds its text and its wire bytes in a direct buffer: about twice the envelope's size, once per
+ * event however many sockets hold it).
  *
  * <p>Ordering: one drainer at a time ({@code draining}) writes in queue order; Vert.x keeps the
  * order of writes to one connection.
  */
 public final class Outbox {
 
-    /** What {@link #offer(String)} did. */
+    /** What {@link #offer(Frame)} did. */
     public enum Offer { QUEUED, QUEUED_DROPPED_OLDEST, CLOSED }
 
     /** WebSocket close code 1013 "Try Again Later". */
@@ -38,7 +41,7 @@ public final class Outbox {
     private final int capacity;
     private final int window;
     private final SlowClientPolicy policy;
-    private final ArrayDeque<String> queue;
+    private final ArrayDeque<Frame> queue;
 
     private int inFlight;
     private boolean draining;
@@ -59,6 +62,11 @@ public final class Outbox {
 
     /** Queues one frame; never blocks on the socket. */
     public Offer offer(final String frame) {
+        return offer(Frame.of(frame));
+    }
+
+    /** Queues one frame (shared with the other sockets of the event); never blocks on the socket. */
+    public Offer offer(final Frame frame) {
         Offer result = Offer.QUEUED;
         final boolean startDrain;
         synchronized (this) {
@@ -97,7 +105,7 @@ public final class Outbox {
 
     private void drain() {
         while (true) {
-            final String next;
+            final Frame next;
             synchronized (this) {
                 if (closed || queue.isEmpty() || inFlight >= window) {
                     draining = false;
@@ -132,6 +140,11 @@ public final class Outbox {
         if (startDrain) {
             drain();
         }
+    }
+
+    /** The socket's event loop, or null (see {@link FrameSink#executor()}). */
+    public Executor executor() {
+        return sink.executor();
     }
 
     /** Whether this outbox (or its socket) is done: nothing more will be written. */

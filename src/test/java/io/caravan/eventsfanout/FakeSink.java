@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 /** A socket whose writes complete only when the test says so (a client that reads on demand). */
 final class FakeSink implements FrameSink {
 
-    private record Pending(String frame, Runnable written, Consumer<Throwable> failed) {
+    private record Pending(Frame frame, Runnable written, Consumer<Throwable> failed) {
     }
 
     final List<String> delivered = new ArrayList<>();
@@ -20,9 +20,9 @@ final class FakeSink implements FrameSink {
     }
 
     @Override
-    public synchronized void write(final String frame, final Runnable written, final Consumer<Throwable> failed) {
+    public synchronized void write(final Frame frame, final Runnable written, final Consumer<Throwable> failed) {
         if (completeAtOnce) {
-            delivered.add(frame);
+            delivered.add(frame.text());
             written.run();
         } else {
             pending.add(new Pending(frame, written, failed));
@@ -38,7 +38,7 @@ final class FakeSink implements FrameSink {
                     return;
                 }
                 p = pending.remove(0);
-                delivered.add(p.frame());
+                delivered.add(p.frame().text());
             }
             p.written().run();
         }
