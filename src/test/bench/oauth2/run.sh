@@ -11,8 +11,8 @@
 #           private dir and ports), a client-credentials token from the real dev issuer, then
 #           GET /api/whoami driven from separate processes: wrk (fixed concurrency, max throughput)
 #           and hey (fixed rate: 20 workers x 100 req/s = 2000 req/s), both reporting p50/p99; then wrk
-#           paced at about 2000 req/s (paced.lua: 12 connections, 5 ms between requests each).
-# Env: BENCH_TARGETS ("boot flow": which HTTP servers to drive), BENCH_SECONDS (default 20), BENCH_HTTP_PORT (18480), BENCH_PORT_BASE (18400), FLOW_JAVA_OPTS (extra JVM
+#           paced at about 2000 req/s (paced.lua: 13 connections, 5 ms between requests each).
+# Env: BENCH_WARMUP (seconds of unmeasured load before each server's runs, default 30), BENCH_TARGETS ("boot flow": which HTTP servers to drive), BENCH_SECONDS (default 20), BENCH_HTTP_PORT (18480), BENCH_PORT_BASE (18400), FLOW_JAVA_OPTS (extra JVM
 #      options of the flow-alone JVM, e.g. a GC choice; unset = the JVM defaults).
 set -euo pipefail
 # FLOW_RUNTIME=deployed (default): the flow JVM as Camel K runs it (no JMX, so no `camel run` CLI-connector
@@ -26,6 +26,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 cd "$ROOT"
 WHAT=${1:-all}
 SECONDS_PER_RUN=${BENCH_SECONDS:-20}
+WARMUP_SECONDS=${BENCH_WARMUP:-30}
 HTTP_PORT=${BENCH_HTTP_PORT:-18480}
 BASE=${BENCH_PORT_BASE:-18400}
 OUT=target/bench-oauth2
@@ -74,8 +75,8 @@ if [[ $WHAT == http || $WHAT == all ]]; then
     echo "--- curl (sanity)"
     curl -sS -i "$url" -H "Authorization: Bearer $TOKEN" | sed -n '1p;$p'
     echo
-    echo "--- warm-up: wrk -t2 -c16 -d10s"
-    wrk -t2 -c16 -d10s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
+    echo "--- warm-up: wrk -t2 -c16 -d${WARMUP_SECONDS}s (JIT; a whole Spring Boot gateway needs ~30 s on 2 cores)"
+    wrk -t2 -c16 -d"${WARMUP_SECONDS}s" -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
     echo "--- wrk -t1 -c16 -d${SECONDS_PER_RUN}s --latency (fixed concurrency 16, as fast as possible); load $(cut -d' ' -f1-3 /proc/loadavg)"
     local cpu0 cpu1 requests
     cpu0=$(cpu_ticks "$pid")
@@ -87,8 +88,8 @@ if [[ $WHAT == http || $WHAT == all ]]; then
     echo "--- hey -z ${SECONDS_PER_RUN}s -c 20 -q 100 (fixed rate 2000 req/s); load $(cut -d' ' -f1-3 /proc/loadavg)"
     hey -z "${SECONDS_PER_RUN}s" -c 20 -q 100 -H "Authorization: Bearer $TOKEN" "$url" \
       | sed -n '/Summary/,/Status code distribution/p;/\[200\]/p;/\[40/p;/\[50/p'
-    echo "--- PACE_MS=5 wrk -t2 -c12 -d${SECONDS_PER_RUN}s --latency -s paced.lua (about 2000 req/s: 12 connections, one request per 5 ms + latency each); load $(cut -d' ' -f1-3 /proc/loadavg)"
-    PACE_MS=5 wrk -t2 -c12 -d"${SECONDS_PER_RUN}s" --latency -s src/test/bench/oauth2/paced.lua \
+    echo "--- PACE_MS=5 wrk -t2 -c13 -d${SECONDS_PER_RUN}s --latency -s paced.lua (about 2000 req/s: 13 connections, one request per 5 ms + latency each); load $(cut -d' ' -f1-3 /proc/loadavg)"
+    PACE_MS=5 wrk -t2 -c13 -d"${SECONDS_PER_RUN}s" --latency -s src/test/bench/oauth2/paced.lua \
       -H "Authorization: Bearer $TOKEN" "$url" | sed -n '/Latency Distribution/,$p'
   }
   TARGETS=" ${BENCH_TARGETS:-boot flow} "
