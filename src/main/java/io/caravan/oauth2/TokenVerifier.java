@@ -320,8 +320,9 @@ public final class TokenVerifier implements AutoCloseable {
     }
 
     /**
-     * RS256/384/512 straight through the JDK's {@link Signature} on the already decoded bytes (the same
-     * JCA algorithm nimbus' {@link RSASSAVerifier} uses); PS* go to nimbus.
+     * RS256/384/512 straight through a JCA {@link Signature} ({@link RsaSignatures}: native ACCP when it
+     * loads, else the JDK) on the already decoded bytes (the same JCA algorithm nimbus' {@link RSASSAVerifier}
+     * uses); PS* go to nimbus.
      */
     private record RsaCheck(RSAPublicKey key, RSASSAVerifier nimbus) implements SignatureCheck {
 
@@ -335,7 +336,7 @@ public final class TokenVerifier implements AutoCloseable {
                 return jwt.verify(nimbus);
             }
             try {
-                final Signature check = Signature.getInstance(jca);
+                final Signature check = RsaSignatures.of(jca);
                 check.initVerify(key);
                 check.update(jwt.signingInput());
                 return check.verify(jwt.signature());
