@@ -92,6 +92,16 @@ if [[ $WHAT == http || $WHAT == all ]]; then
     PACE_MS=5 wrk -t2 -c13 -d"${SECONDS_PER_RUN}s" --latency -s src/test/bench/oauth2/paced.lua \
       -H "Authorization: Bearer $TOKEN" "$url" | sed -n '/Latency Distribution/,$p'
   }
+  # await_http <url> <log>: until the server started as $APP_PID answers <url> with any HTTP status (2 min at most)
+  await_http() {
+    for _ in $(seq 1 240); do
+      [[ $(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null) != 000 ]] && return 0
+      kill -0 "$APP_PID" 2>/dev/null || { tail -30 "$2"; echo "server died; see $2" >&2; exit 1; }
+      sleep 0.5
+    done
+    echo "no answer from $1; see $2" >&2
+    exit 1
+  }
   TARGETS=" ${BENCH_TARGETS:-boot flow} "
   if [[ $TARGETS == *" boot "* ]]; then config/stack.sh start >/dev/null; else config/stack.sh start oidc >/dev/null; fi
   TOKEN=$(curl -fsS "$ISSUER/token" -d grant_type=client_credentials -d client_id=caravan-reader -d client_secret=dev \
@@ -105,14 +115,10 @@ if [[ $WHAT == http || $WHAT == all ]]; then
       --camel.component.paho-mqtt5.broker-url="tcp://127.0.0.1:$CARAVAN_MQTT_PORT" \
       --logging.level.root=WARN >"$OUT/app.log" 2>&1 &
     APP_PID=$!
-    for _ in $(seq 1 240); do
-      curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/status" 2>/dev/null && break
-      sleep 0.5
-    done
+    await_http "http://127.0.0.1:$HTTP_PORT/api/status" "$OUT/app.log"
     drive "Spring Boot gateway (every flow, Tomcat + Spring MVC + platform-http)" \
       "http://127.0.0.1:$HTTP_PORT/api/whoami" "$APP_PID"
     kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
-
   fi
 
   if [[ $TARGETS == *" flow "* ]]; then
@@ -126,10 +132,7 @@ if [[ $WHAT == http || $WHAT == all ]]; then
       --profile=prod --port="$FLOW_PORT" --prop=oauth2.issuers=bench --prop=oauth2.issuer.bench.uri="$ISSUER" \
       --prop=oauth2.issuer.bench.audience=api://caravan --logging-level=warn) >"$OUT/flow.log" 2>&1 &
     APP_PID=$!
-    for _ in $(seq 1 240); do
-      curl -s -o /dev/null "http://127.0.0.1:$FLOW_PORT/api/whoami" 2>/dev/null && break
-      sleep 0.5
-    done
+    await_http "http://127.0.0.1:$FLOW_PORT/api/whoami" "$OUT/flow.log"
     drive "oauth2 flow alone (camel run --profile=prod, Vert.x platform-http)" \
       "http://127.0.0.1:$FLOW_PORT/api/whoami" "$APP_PID"
   fi
