@@ -23,6 +23,13 @@ SECONDS_PER_LEVEL=${1:-20}
 LEVELS=${2:-"4 16"}
 WARMUP=${3:-60}
 RUNTIME=${RUNTIME:-boot}
+CLIENT_LOOPS=${CLIENT_LOOPS:-2}
+GATEWAY_CPUS=
+if [[ ${PIN:-0} == 1 ]]; then
+  (( $(nproc --all) >= 2 )) || { echo "PIN=1 needs 2 CPUs" >&2; exit 2; }
+  taskset -p -c 0 $$ >/dev/null   # this script and everything it starts from now on (Redis, OIDC issuer, client)
+  GATEWAY_CPUS="taskset -c 1"
+fi
 OUT=$ROOT/target/bench-ws-ticket
 mkdir -p "$OUT"
 
@@ -40,25 +47,27 @@ cleanup() {
 trap cleanup EXIT
 
 bash "$ROOT/config/stack.sh" start redis oidc
-(cd "$ROOT" && mvn -B -q -o -DskipTests package \
-  && mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath")
+(cd "$ROOT" && mvn -B -q -DskipTests package \
+  && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath")
 cd "$OUT"
 if [[ $RUNTIME == jbang ]]; then
   # what io.caravan.common.JBangFlow (WsTicketJBangTest) runs: `camel run` of routes/ws-ticket/ alone, but with
   # --profile=prod: the default dev profile adds dev consoles polled by the CLI connector and the backlog tracer,
   # which took half of the samples in a profile (Camel K runs the prod profile)
   JBANG_CP=$ROOT/target/jbang.classpath
-  [[ -s $JBANG_CP ]] || (cd "$ROOT" && mvn -B -q -o -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$JBANG_CP")
+  [[ -s $JBANG_CP ]] || (cd "$ROOT" && mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$JBANG_CP")
   mkdir -p "$OUT/jbang-work"
-  (cd "$OUT/jbang-work" && exec java -Xmx512m -Duser.home="$ROOT/target/jbang-home" \
+  (cd "$OUT/jbang-work" && exec $GATEWAY_CPUS java -Xmx512m -Duser.home="$ROOT/target/jbang-home" \
     -cp "$(cat "$JBANG_CP"):$ROOT/target/classes:$ROOT/target/test-classes" io.caravan.common.JBangLauncher run \
     "$ROOT/routes/ws-ticket/ws-ticket.camel.yaml" "$ROOT/routes/ws-ticket/application.properties" \
     --port="$HTTP_PORT" --name=ws-ticket-bench --profile=prod \
     --prop=oauth2.issuer.caravan.uri="http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan" \
     --prop=ws-ticket.redis.port="$CARAVAN_REDIS_PORT" --prop=ws-ticket.ws.port="$WS_PORT" \
     --logging-level=WARN) >"$OUT/gateway.log" 2>&1 &
+elif [[ $RUNTIME == floor ]]; then
+  $GATEWAY_CPUS java -cp "$(cat "$OUT/classpath")" "$HERE/FloorServer.java" "$HTTP_PORT" "$WS_PORT" >"$OUT/gateway.log" 2>&1 &
 else
-java -Xmx512m -jar "$ROOT"/target/caravan-*-exec.jar \
+$GATEWAY_CPUS java -Xmx512m -jar "$ROOT"/target/caravan-*-exec.jar \
   --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" \
   --server.port="$HTTP_PORT" \
   --spring.data.redis.port="$CARAVAN_REDIS_PORT" \
@@ -69,8 +78,9 @@ java -Xmx512m -jar "$ROOT"/target/caravan-*-exec.jar \
 fi
 GATEWAY_PID=$!
 for _ in $(seq 1 240); do
-  # ready when the issuing route answers (401 without a token)
-  [[ $(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$HTTP_PORT/api/ws-tickets") == 401 ]] && break
+  # ready when the issuing route answers (401 without a token; the floor server answers 201 to anyone)
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$HTTP_PORT/api/ws-tickets" || true)
+  [[ $code == 401 || ( $RUNTIME == floor && $code == 201 ) ]] && break
   kill -0 "$GATEWAY_PID" 2>/dev/null || { tail -50 "$OUT/gateway.log"; exit 1; }
   sleep 0.5
 done
@@ -78,10 +88,11 @@ TOKEN=$(curl -fsS "http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan/token" -d grant_t
   -d client_id=bench-user -d client_secret=dev --data-urlencode 'scope=ws:ticket' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME"
+echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME, pinned: ${PIN:-0}, client loops: $CLIENT_LOOPS"
 for c in $LEVELS; do
   echo "--- concurrency $c, ${SECONDS_PER_LEVEL}s (after ${WARMUP} s warm-up), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  java "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" "$SECONDS_PER_LEVEL" "$WARMUP" "$GATEWAY_PID"
+  java -cp "$(cat "$OUT/classpath")" "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" \
+    "$SECONDS_PER_LEVEL" "$WARMUP" "$GATEWAY_PID" "$CLIENT_LOOPS"
 done
 for c in $LEVELS; do
   echo "--- ticket store alone (TicketService + LettuceTicketStore on the same Redis), concurrency $c, ${SECONDS_PER_LEVEL}s"
