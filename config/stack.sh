@@ -44,9 +44,9 @@ shopt -u patsub_replacement 2>/dev/null || true
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BROKERS=$ROOT/config/brokers
 ALL_SVCS=(redis rabbitmq mosquitto oidc)
-# mosquitto-dev + libcurl4-openssl-dev + gcc: the mqtt-acl test builds a Mosquitto auth plugin that speaks
+# mosquitto-dev (mosquitto_broker.h, mosquitto_plugin.h) + libmosquitto-dev (mosquitto.h) + libcurl4-openssl-dev + gcc: the mqtt-acl test builds a Mosquitto auth plugin that speaks
 # mosquitto-auth-plug's HTTP protocol; wrk drives the benchmarks.
-APT_PACKAGES=(redis-server rabbitmq-server mosquitto mosquitto-clients mosquitto-dev libcurl4-openssl-dev gcc ffmpeg reprepro gnupg dpkg-dev iproute2 curl wrk)
+APT_PACKAGES=(redis-server rabbitmq-server mosquitto mosquitto-clients mosquitto-dev libmosquitto-dev libcurl4-openssl-dev gcc ffmpeg reprepro gnupg dpkg-dev iproute2 curl wrk)
 OIDC_POM=$BROKERS/oidc/pom.xml
 OIDC_TARGET=$BROKERS/oidc/target
 OIDC_LIB=$OIDC_TARGET/lib

@@ -33,7 +33,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A real Mosquitto that asks the gateway's callbacks (through a test plugin speaking
- * mosquitto-auth-plug's exact HTTP protocol, compiled here with gcc against mosquitto-dev and
+ * mosquitto-auth-plug's exact HTTP protocol, compiled here with gcc against mosquitto-dev, libmosquitto-dev and
  * libcurl), and real Paho MQTT 5 clients: a device with its secret over TCP, a web user with an
  * MQTT token over WebSockets.
  */
@@ -60,7 +60,7 @@ class MosquittoPahoTest {
                 ProjectDir.resolve("src/test/resources/mqtt-acl/http-auth-fixture.c").toString(), "-lcurl")
                 .redirectErrorStream(true).start();
         final String gccOut = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(gcc.waitFor()).as("gcc (needs: apt-get install -y mosquitto-dev libcurl4-openssl-dev)\n%s", gccOut).isZero();
+        assertThat(gcc.waitFor()).as("gcc (needs: apt-get install -y mosquitto-dev libmosquitto-dev libcurl4-openssl-dev)\n%s", gccOut).isZero();
         mqttPort = FreePorts.next();
         wsPort = FreePorts.next();
         final Path conf = dir.resolve("mosquitto.conf");
