@@ -1,22 +1,20 @@
 package io.caravan.eventsfanout;
 
-import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.caravan.wsticket.WebSocketHosts;
 import io.vertx.core.http.ServerWebSocket;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.vertx.websocket.VertxWebsocketComponent;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketHost;
-import org.apache.camel.component.vertx.websocket.VertxWebsocketHostKey;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketPeer;
 
 /**
  * Finds the Vert.x {@link ServerWebSocket} behind a vertx-websocket connection key (the key the
  * ws-ticket flow registers per subject), so that the fan-out can write to it asynchronously and see
  * its back-pressure. vertx-websocket keeps its peers in a list per host:port
- * ({@code VertxWebsocketHost#getConnectedPeers()}, public) inside the component's host registry
- * (protected accessor, read here reflectively once per lookup miss); this class indexes them by key.
+ * ({@code VertxWebsocketHost#getConnectedPeers()}, public; the host found by {@link WebSocketHosts} once
+ * per lookup miss); this class indexes them by key.
  * A key that is not (yet) in the index triggers one rebuild of the index from the peer list.
  */
 public final class WebSocketPeers {
@@ -67,24 +65,6 @@ public final class WebSocketPeers {
     }
 
     private VertxWebsocketHost host() {
-        VertxWebsocketHost h = null;
-        final VertxWebsocketComponent component = camelContext.getComponent("vertx-websocket", VertxWebsocketComponent.class);
-        if (component == null) {
-            return null;
-        }
-        try {
-            final Method registry = VertxWebsocketComponent.class.getDeclaredMethod("getVertxHostRegistry");
-            registry.setAccessible(true);
-            @SuppressWarnings("unchecked")
-            final Map<VertxWebsocketHostKey, VertxWebsocketHost> hosts = (Map<VertxWebsocketHostKey, VertxWebsocketHost>) registry.invoke(component);
-            for (final Map.Entry<VertxWebsocketHostKey, VertxWebsocketHost> e : hosts.entrySet()) {
-                if (e.getKey().getPort() == port && e.getKey().getHost().equals(host)) {
-                    h = e.getValue();
-                }
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot read the vertx-websocket peers of " + host + ":" + port, e);
-        }
-        return h;
+        return WebSocketHosts.find(camelContext, host, port);
     }
 }

@@ -27,6 +27,7 @@ import io.caravan.common.CaravanBootTest;
 import io.caravan.common.HttpTestClient;
 import io.caravan.common.RealBrokers;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketEndpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,9 @@ class WsTicketRouteTest {
 
     @Value("${ws-ticket.ws.port}")
     int wsPort;
+
+    @Value("${ws-ticket.ws.host}")
+    String wsHost;
 
     @Autowired
     CamelContext camel;
@@ -145,6 +149,24 @@ class WsTicketRouteTest {
             client.closeBlocking();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("caravan-admin").isEmpty());
+    }
+
+    @Test
+    void socketsAreBoundAtTheUpgradeWithoutOpenOrCloseExchanges() throws Exception {
+        final UpgradeBinding binding = camel.getRegistry().lookupByNameAndType("wsTicketUpgradeBinding", UpgradeBinding.class);
+        final VertxWebsocketEndpoint endpoint = (VertxWebsocketEndpoint) camel.getRoute("ws-ticket-connect").getEndpoint();
+        assertThat(binding.active()).isTrue();
+        assertThat(endpoint.getConfiguration().isFireWebSocketConnectionEvents()).as("OPEN/CLOSE exchanges off").isFalse();
+
+        // no message is ever sent, and no OPEN exchange runs: only the upgrade itself can bind this socket
+        final String ticket = issue("silent-user", null);
+        try (RawHandshake socket = RawHandshake.open(wsPort, "/ws/events?ticket=" + ticket)) {
+            assertThat(socket.status).isEqualTo(101);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("silent-user").size() == 1);
+            assertThat(registry().connectionsOf("silent-user")).allMatch(key -> WebSocketHosts.find(camel, wsHost, wsPort)
+                    .getConnectedPeer(key) != null);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("silent-user").isEmpty());
     }
 
     @Test
