@@ -2,12 +2,22 @@
 # ws-ticket benchmark: tickets issued + redeemed per second, and WebSocket handshake latency.
 # Starts its own Redis and OIDC dev issuer (config/stack.sh, private dir and ports under
 # target/bench-ws-ticket), builds and starts the gateway jar against them, fetches a token with
-# the ws:ticket scope, then runs WsTicketBench.java (JDK only) for each concurrency level, and
-# StoreBench.java (the ticket store alone, no HTTP/JWT/WebSocket) to show what Redis itself costs.
+# the ws:ticket scope, then runs WsTicketBench.java (an asynchronous Vert.x load client) for each
+# concurrency level, and StoreBench.java (the ticket store alone, no HTTP/JWT/WebSocket) to show
+# what Redis itself costs.
 #
 #   src/test/bench/ws-ticket/run.sh [seconds per level (20)] [concurrency levels ("4 16")] [warm-up seconds (60)]
 #   RUNTIME=jbang src/test/bench/ws-ticket/run.sh ...   the flow alone under Camel JBang's runtime
 #                                                       (camel-main, platform-http on Vert.x; how Camel K runs it)
+#   FLOW_RUNTIME=deployed (default) | dev               with RUNTIME=jbang: deployed = as Camel K runs it (prod
+#                                                       profile, no JMX), like the oauth2, mqtt-acl and
+#                                                       events-fanout harnesses; dev = JMX on (per-processor
+#                                                       statistics, the CLI connector polls JMX dev consoles)
+#   RUNTIME=floor src/test/bench/ws-ticket/run.sh ...   FloorServer.java instead of the gateway: plain Vert.x,
+#                                                       no Camel, no token check, no Redis (what the machine can do at all)
+#   PIN=1 ...                                           gateway on CPU 1 only; Redis, the OIDC issuer and the load
+#                                                       client on CPU 0 (the gateway's capacity per dedicated core)
+#   CLIENT_LOOPS=N ...                                  event loops of the load client (2)
 #
 # The gateway is a freshly started JVM with ~15k classes: its JIT compilers work for minutes. The
 # warm-up (same load, not measured) must therefore be long; the load client prints the gateway's
@@ -24,6 +34,11 @@ LEVELS=${2:-"4 16"}
 WARMUP=${3:-60}
 RUNTIME=${RUNTIME:-boot}
 CLIENT_LOOPS=${CLIENT_LOOPS:-2}
+case ${FLOW_RUNTIME:-deployed} in
+  deployed) RUNTIME_OPTS=-Dcamel.main.jmxEnabled=false ;;
+  dev) RUNTIME_OPTS= ;;
+  *) echo "FLOW_RUNTIME must be deployed or dev" >&2; exit 2 ;;
+esac
 GATEWAY_CPUS=
 if [[ ${PIN:-0} == 1 ]]; then
   (( $(nproc --all) >= 2 )) || { echo "PIN=1 needs 2 CPUs" >&2; exit 2; }
@@ -57,7 +72,7 @@ if [[ $RUNTIME == jbang ]]; then
   JBANG_CP=$ROOT/target/jbang.classpath
   [[ -s $JBANG_CP ]] || (cd "$ROOT" && mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$JBANG_CP")
   mkdir -p "$OUT/jbang-work"
-  (cd "$OUT/jbang-work" && exec $GATEWAY_CPUS java -Xmx512m -Duser.home="$ROOT/target/jbang-home" \
+  (cd "$OUT/jbang-work" && exec $GATEWAY_CPUS java -Xmx512m $RUNTIME_OPTS -Duser.home="$ROOT/target/jbang-home" \
     -cp "$(cat "$JBANG_CP"):$ROOT/target/classes:$ROOT/target/test-classes" io.caravan.common.JBangLauncher run \
     "$ROOT/routes/ws-ticket/ws-ticket.camel.yaml" "$ROOT/routes/ws-ticket/application.properties" \
     --port="$HTTP_PORT" --name=ws-ticket-bench --profile=prod \
@@ -88,7 +103,7 @@ TOKEN=$(curl -fsS "http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan/token" -d grant_t
   -d client_id=bench-user -d client_secret=dev --data-urlencode 'scope=ws:ticket' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
-echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME, pinned: ${PIN:-0}, client loops: $CLIENT_LOOPS"
+echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME$([[ $RUNTIME == jbang ]] && echo " (${FLOW_RUNTIME:-deployed}: ${RUNTIME_OPTS:-JMX on})"), pinned: ${PIN:-0}, client loops: $CLIENT_LOOPS"
 for c in $LEVELS; do
   echo "--- concurrency $c, ${SECONDS_PER_LEVEL}s (after ${WARMUP} s warm-up), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   java -cp "$(cat "$OUT/classpath")" "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" \
