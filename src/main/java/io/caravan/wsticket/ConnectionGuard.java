@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The handshake handler, once a ticket is redeemed, records a <em>grant</em> under the
  * connection's remote {@code SocketAddress} object (identity, not equality: a later connection
- * that reuses the same host:port is another object and never inherits a grant). The first OPEN
- * or MESSAGE exchange of the socket claims the grant and registers its connection key in the
+ * that reuses the same host:port is another object and never inherits a grant). The socket's
+ * OPEN — reported by {@link UpgradeBinding} as vertx-websocket adds the socket, or else by an OPEN
+ * exchange — or its first MESSAGE exchange claims the grant and registers its connection key in the
  * {@link ConnectionRegistry}; a socket without a grant (or whose TCP connection already closed) is
- * never admitted. Closing the TCP connection or a CLOSE exchange ends the binding.
+ * never admitted. Closing the TCP connection, or the socket's CLOSE, ends the binding.
  *
  * <p>Only the values vertx-websocket sets itself are trusted: it sets the connection key, remote
  * address and event headers first and then appends the client's query parameters, so a client
