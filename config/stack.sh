@@ -179,6 +179,18 @@ svc_pids() {
   esac
 }
 
+# What the pid files of <svc> say, for an error message: "file=pid (state, cwd)" each.
+pid_report() {
+  local dir f pid
+  dir=$(svc_dir "$1")
+  for f in "$dir"/*.pid; do
+    [[ -e $f ]] || continue
+    pid=$(<"$f")
+    printf '%s=%s (%s, cwd %s) ' "${f##*/}" "$pid" "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null || echo gone)" \
+      "$(readlink "/proc/$pid/cwd" 2>/dev/null || echo '?')"
+  done
+}
+
 # A port that answers while our service is not running belongs to someone else: fail early.
 ensure_free() {
   local svc=$1 port
@@ -356,7 +368,11 @@ start_one() {
     mosquitto) mosquitto_ready ;;
     oidc) oidc_ready ;;
   esac; do
-    [[ -n $(svc_pids "$svc") ]] || die "$svc exited during start; $hint"
+    # a second look before giving up: one CI run saw no live pid once while RabbitMQ went on starting
+    if [[ -z $(svc_pids "$svc") ]]; then
+      sleep 0.5
+      [[ -n $(svc_pids "$svc") ]] || die "$svc exited during start ($(pid_report "$svc")); $hint"
+    fi
     ((SECONDS < deadline)) || die "$svc not ready within ${READY_TIMEOUT[$svc]} s; $hint"
     sleep 0.2
   done
