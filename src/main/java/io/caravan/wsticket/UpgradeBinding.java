@@ -40,6 +40,8 @@ public final class UpgradeBinding extends RoutePolicySupport {
 
     private final ConnectionGuard guard;
     private volatile boolean active;
+    /** Whether this policy turned the endpoint's connection events off (to turn them on again if it cannot bind). */
+    private boolean eventsTurnedOff;
 
     public UpgradeBinding(final ConnectionGuard guard) {
         this.guard = guard;
@@ -61,6 +63,7 @@ public final class UpgradeBinding extends RoutePolicySupport {
         final VertxWebsocketHost host = WebSocketHosts.find(route.getCamelContext(), hostName, port);
         if (host == null) {
             LOG.warn("{}: no vertx-websocket server on {}:{}; sockets are bound by OPEN exchanges", route.getRouteId(), hostName, port);
+            restoreEvents(config);
             return;
         }
         try {
@@ -73,15 +76,26 @@ public final class UpgradeBinding extends RoutePolicySupport {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("{}: cannot bind sockets at the upgrade ({}); sockets are bound by OPEN exchanges", route.getRouteId(), e.toString());
+            restoreEvents(config);
             return;
         }
         config.setFireWebSocketConnectionEvents(false);
+        eventsTurnedOff = true;
         active = true;
         LOG.info("{}: sockets on {}:{} are bound to their subject at the upgrade (no OPEN/CLOSE exchanges)", route.getRouteId(), hostName, port);
     }
 
     @Override
     public void onStop(final Route route) {
+        active = false;
+    }
+
+    /** After a restart that cannot bind at the upgrade, the OPEN/CLOSE exchanges must bind again. */
+    private void restoreEvents(final VertxWebsocketConfiguration config) {
+        if (eventsTurnedOff) {
+            config.setFireWebSocketConnectionEvents(true);
+            eventsTurnedOff = false;
+        }
         active = false;
     }
 

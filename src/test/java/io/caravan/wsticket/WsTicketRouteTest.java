@@ -170,6 +170,21 @@ class WsTicketRouteTest {
     }
 
     @Test
+    void afterARouteRestartSocketsAreStillBoundAtTheUpgrade() throws Exception {
+        camel.getRouteController().stopRoute("ws-ticket-connect");
+        camel.getRouteController().startRoute("ws-ticket-connect");
+        final UpgradeBinding binding = camel.getRegistry().lookupByNameAndType("wsTicketUpgradeBinding", UpgradeBinding.class);
+        assertThat(binding.active()).isTrue();
+
+        final String ticket = issue("restarted-user", null);
+        try (RawHandshake socket = RawHandshake.open(wsPort, "/ws/events?ticket=" + ticket)) {
+            assertThat(socket.status).isEqualTo(101);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("restarted-user").size() == 1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("restarted-user").isEmpty());
+    }
+
+    @Test
     void ticketInASubprotocolEntryOpensTheSocketAndIsNeverEchoed() throws Exception {
         final String ticket = issue("sub-protocol-user", null);
 
