@@ -159,14 +159,19 @@ class WsTicketRouteTest {
         assertThat(endpoint.getConfiguration().isFireWebSocketConnectionEvents()).as("OPEN/CLOSE exchanges off").isFalse();
 
         // no message is ever sent, and no OPEN exchange runs: only the upgrade itself can bind this socket
-        final String ticket = issue("silent-user", null);
+        aSilentSocketIsBoundWhileOpen("silent-user");
+    }
+
+    /** Opens a socket that never sends a message: it must be bound to {@code subject} while open, unbound after. */
+    private void aSilentSocketIsBoundWhileOpen(final String subject) throws Exception {
+        final String ticket = issue(subject, null);
         try (RawHandshake socket = RawHandshake.open(wsPort, "/ws/events?ticket=" + ticket)) {
             assertThat(socket.status).isEqualTo(101);
-            await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("silent-user").size() == 1);
-            assertThat(registry().connectionsOf("silent-user")).allMatch(key -> WebSocketHosts.find(camel, wsHost, wsPort)
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf(subject).size() == 1);
+            assertThat(registry().connectionsOf(subject)).allMatch(key -> WebSocketHosts.find(camel, wsHost, wsPort)
                     .getConnectedPeer(key) != null);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("silent-user").isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf(subject).isEmpty());
     }
 
     @Test
@@ -176,12 +181,7 @@ class WsTicketRouteTest {
         final UpgradeBinding binding = camel.getRegistry().lookupByNameAndType("wsTicketUpgradeBinding", UpgradeBinding.class);
         assertThat(binding.active()).isTrue();
 
-        final String ticket = issue("restarted-user", null);
-        try (RawHandshake socket = RawHandshake.open(wsPort, "/ws/events?ticket=" + ticket)) {
-            assertThat(socket.status).isEqualTo(101);
-            await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("restarted-user").size() == 1);
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("restarted-user").isEmpty());
+        aSilentSocketIsBoundWhileOpen("restarted-user");
     }
 
     @Test
