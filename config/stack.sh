@@ -491,7 +491,7 @@ cmd_flow() {
   [[ -f $ROOT/routes/$flow/$flow.camel.yaml ]] || die "no flow '$flow' (routes/$flow/$flow.camel.yaml)"
   cd "$ROOT"
   mvn -B -q test-compile
-  [[ -s target/jbang.classpath ]] \
+  [[ target/jbang.classpath -nt src/test/jbang/pom.xml ]] \
     || mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/target/jbang.classpath"
   mkdir -p target/jbang-work
   cd target/jbang-work

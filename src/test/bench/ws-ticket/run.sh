@@ -18,6 +18,9 @@
 #   PIN=1 ...                                           gateway on CPU 1 only; Redis, the OIDC issuer and the load
 #                                                       client on CPU 0 (the gateway's capacity per dedicated core)
 #   CLIENT_LOOPS=N ...                                  event loops of the load client (2)
+#   STORE_BENCH=0 ...                                   skip the ticket-store-alone phases at the end
+#   NATIVE_TRANSPORT=false ...                          the gateway's ws-ticket.ws.native-transport (default true:
+#                                                       Netty's native epoll; false: Java NIO)
 #
 # The gateway is a freshly started JVM with ~15k classes: its JIT compilers work for minutes. The
 # warm-up (same load, not measured) must therefore be long; the load client prints the gateway's
@@ -47,6 +50,9 @@ if [[ ${PIN:-0} == 1 ]]; then
 fi
 OUT=$ROOT/target/bench-ws-ticket
 mkdir -p "$OUT"
+# one run at a time: a second one would share the Redis/OIDC stack directory and the two CPUs
+exec 9>"$OUT/run.lock"
+flock -n 9 || { echo "another ws-ticket benchmark is running (lock $OUT/run.lock)" >&2; exit 2; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 export CARAVAN_STACK_DIR=$OUT/stack
@@ -70,7 +76,7 @@ if [[ $RUNTIME == jbang ]]; then
   # --profile=prod: the default dev profile adds dev consoles polled by the CLI connector and the backlog tracer,
   # which took half of the samples in a profile (Camel K runs the prod profile)
   JBANG_CP=$ROOT/target/jbang.classpath
-  [[ -s $JBANG_CP ]] || (cd "$ROOT" && mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$JBANG_CP")
+  [[ $JBANG_CP -nt $ROOT/src/test/jbang/pom.xml ]] || (cd "$ROOT" && mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$JBANG_CP")
   mkdir -p "$OUT/jbang-work"
   (cd "$OUT/jbang-work" && exec $GATEWAY_CPUS java -Xmx512m $RUNTIME_OPTS -Duser.home="$ROOT/target/jbang-home" \
     -cp "$(cat "$JBANG_CP"):$ROOT/target/classes:$ROOT/target/test-classes" io.caravan.common.JBangLauncher run \
@@ -78,6 +84,7 @@ if [[ $RUNTIME == jbang ]]; then
     --port="$HTTP_PORT" --name=ws-ticket-bench --profile=prod \
     --prop=oauth2.issuer.caravan.uri="http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan" \
     --prop=ws-ticket.redis.port="$CARAVAN_REDIS_PORT" --prop=ws-ticket.ws.port="$WS_PORT" \
+    --prop=ws-ticket.ws.native-transport="${NATIVE_TRANSPORT:-true}" \
     --logging-level=WARN) >"$OUT/gateway.log" 2>&1 &
 elif [[ $RUNTIME == floor ]]; then
   $GATEWAY_CPUS java -cp "$(cat "$OUT/classpath")" "$HERE/FloorServer.java" "$HTTP_PORT" "$WS_PORT" >"$OUT/gateway.log" 2>&1 &
@@ -87,7 +94,7 @@ $GATEWAY_CPUS java -Xmx512m -jar "$ROOT"/target/caravan-*-exec.jar \
   --server.port="$HTTP_PORT" \
   --spring.data.redis.port="$CARAVAN_REDIS_PORT" \
   --oauth2.issuer.caravan.uri="http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan" \
-  --ws-ticket.ws.port="$WS_PORT" \
+  --ws-ticket.ws.port="$WS_PORT" --ws-ticket.ws.native-transport="${NATIVE_TRANSPORT:-true}" \
   --spring.rabbitmq.port=1 --camel.component.paho-mqtt5.broker-url=tcp://127.0.0.1:1 \
   --logging.level.root=WARN >"$OUT/gateway.log" 2>&1 &
 fi
@@ -103,14 +110,16 @@ TOKEN=$(curl -fsS "http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan/token" -d grant_t
   -d client_id=bench-user -d client_secret=dev --data-urlencode 'scope=ws:ticket' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
-echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME$([[ $RUNTIME == jbang ]] && echo " (${FLOW_RUNTIME:-deployed}: ${RUNTIME_OPTS:-JMX on})"), pinned: ${PIN:-0}, client loops: $CLIENT_LOOPS"
+echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME$([[ $RUNTIME == jbang ]] && echo " (${FLOW_RUNTIME:-deployed}: ${RUNTIME_OPTS:-JMX on})"), pinned: ${PIN:-0}, client loops: $CLIENT_LOOPS, native transport: ${NATIVE_TRANSPORT:-true}"
 for c in $LEVELS; do
   echo "--- concurrency $c, ${SECONDS_PER_LEVEL}s (after ${WARMUP} s warm-up), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   java -cp "$(cat "$OUT/classpath")" "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" \
     "$SECONDS_PER_LEVEL" "$WARMUP" "$GATEWAY_PID" "$CLIENT_LOOPS"
 done
-for c in $LEVELS; do
-  echo "--- ticket store alone (TicketService + LettuceTicketStore on the same Redis), concurrency $c, ${SECONDS_PER_LEVEL}s"
-  java -cp "$ROOT/target/classes:$(cat "$OUT/classpath")" "$HERE/StoreBench.java" "$CARAVAN_REDIS_PORT" "$c" "$SECONDS_PER_LEVEL"
-done
+if [[ ${STORE_BENCH:-1} == 1 ]]; then
+  for c in $LEVELS; do
+    echo "--- ticket store alone (TicketService + LettuceTicketStore on the same Redis), concurrency $c, ${SECONDS_PER_LEVEL}s"
+    java -cp "$ROOT/target/classes:$(cat "$OUT/classpath")" "$HERE/StoreBench.java" "$CARAVAN_REDIS_PORT" "$c" "$SECONDS_PER_LEVEL"
+  done
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -62,6 +62,8 @@ public final class EventLoopServers extends RoutePolicySupport {
         }
         final String host = config.getWebsocketURI().getHost();
         final int port = config.getWebsocketURI().getPort();
+        LOG.info("{}: WebSocket server on {}:{} uses the {} transport", route.getRouteId(), host, port,
+                transport(endpoint.getComponent().getVertx()));
         if (port <= 0) {
             // a second server on "port 0" would get a port of its own, not share the consumer's
             LOG.warn("{}: WebSocket port {} is not fixed; all connections stay on one event loop", route.getRouteId(), port);
@@ -100,6 +102,19 @@ public final class EventLoopServers extends RoutePolicySupport {
     @Override
     public void onRemove(final Route route) {
         closeAll();
+    }
+
+    /**
+     * The I/O transport of {@code vertx}'s event loops, for the start log: "native epoll" (Netty's
+     * native transport, preferred by {@code ws-ticket.ws.native-transport}) or "Java NIO", with the
+     * reason when a preferred native transport could not be loaded.
+     */
+    public static String transport(final Vertx vertx) {
+        if (vertx.isNativeTransportEnabled()) {
+            return "native epoll";
+        }
+        final Throwable cause = vertx.unavailableNativeTransportCause();
+        return cause == null ? "Java NIO" : "Java NIO (native transport unavailable: " + cause + ")";
     }
 
     /** Whether the extra servers run now. */

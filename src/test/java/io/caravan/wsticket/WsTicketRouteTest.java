@@ -162,6 +162,19 @@ class WsTicketRouteTest {
         aSilentSocketIsBoundWhileOpen("silent-user");
     }
 
+    @Test
+    void theWebSocketServerRunsOnTheNativeEpollTransportAndSaysSo() throws Exception {
+        final VertxWebsocketEndpoint endpoint = (VertxWebsocketEndpoint) camel.getRoute("ws-ticket-connect").getEndpoint();
+        // ws-ticket.ws.native-transport=true reaches the component's Vert.x through wsTicketVertxOptions
+        assertThat(endpoint.getComponent().getVertx().isNativeTransportEnabled())
+                .as("native transport: %s", endpoint.getComponent().getVertx().unavailableNativeTransportCause()).isTrue();
+        camel.getRouteController().stopRoute("ws-ticket-connect");
+        camel.getRouteController().startRoute("ws-ticket-connect");
+        assertThat(logs.texts()).anyMatch(line -> line.contains("ws-ticket-connect: WebSocket server on " + wsHost + ":" + wsPort
+                + " uses the native epoll transport"));
+        aSilentSocketIsBoundWhileOpen("epoll-user");
+    }
+
     /** Opens a socket that never sends a message: it must be bound to {@code subject} while open, unbound after. */
     private void aSilentSocketIsBoundWhileOpen(final String subject) throws Exception {
         final String ticket = issue(subject, null);
