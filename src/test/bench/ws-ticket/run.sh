@@ -18,6 +18,8 @@
 #   PIN=1 ...                                           gateway on CPU 1 only; Redis, the OIDC issuer and the load
 #                                                       client on CPU 0 (the gateway's capacity per dedicated core)
 #   CLIENT_LOOPS=N ...                                  event loops of the load client (2)
+#   NEXT_WARMUP=N ...                                   warm-up seconds of every level after the first (the JIT
+#                                                       is warm by then; default: the same as the first)
 #   STORE_BENCH=0 ...                                   skip the ticket-store-alone phases at the end
 #   NATIVE_TRANSPORT=false ...                          the gateway's ws-ticket.ws.native-transport (default true:
 #                                                       Netty's native epoll; false: Java NIO)
@@ -115,6 +117,7 @@ for c in $LEVELS; do
   echo "--- concurrency $c, ${SECONDS_PER_LEVEL}s (after ${WARMUP} s warm-up), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   java -cp "$(cat "$OUT/classpath")" "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" \
     "$SECONDS_PER_LEVEL" "$WARMUP" "$GATEWAY_PID" "$CLIENT_LOOPS"
+  WARMUP=${NEXT_WARMUP:-$WARMUP}
 done
 if [[ ${STORE_BENCH:-1} == 1 ]]; then
   for c in $LEVELS; do
