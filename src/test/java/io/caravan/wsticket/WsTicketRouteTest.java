@@ -165,7 +165,7 @@ class WsTicketRouteTest {
     @Test
     void theWebSocketServerRunsOnTheNativeEpollTransportAndSaysSo() throws Exception {
         final VertxWebsocketEndpoint endpoint = (VertxWebsocketEndpoint) camel.getRoute("ws-ticket-connect").getEndpoint();
-        // ws-ticket.ws.native-transport=true reaches the component's Vert.x through wsTicketVertxOptions
+        // ws-ticket.ws.native-transport=true reaches the component through the registry's only Vertx, wsTicketVertx
         assertThat(endpoint.getComponent().getVertx().isNativeTransportEnabled())
                 .as("native transport: %s", endpoint.getComponent().getVertx().unavailableNativeTransportCause()).isTrue();
         camel.getRouteController().stopRoute("ws-ticket-connect");
