@@ -17,6 +17,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 
@@ -93,6 +94,11 @@ public final class LettuceTicketStore implements TicketStore, AutoCloseable {
         return "redis://" + host + ":" + port + "/" + database;
     }
 
+    /** Whether Lettuce records per-command latencies for this store's connection (never: see {@link #client()}). */
+    synchronized boolean recordsCommandLatencies() {
+        return client().getResources().commandLatencyRecorder().isEnabled();
+    }
+
     /** The outage state (health, tests). */
     public OutageLog outage() {
         return outage;
@@ -140,9 +146,12 @@ public final class LettuceTicketStore implements TicketStore, AutoCloseable {
 
     private RedisClient client() {
         if (client == null) {
-            // reconnect within a second of Redis coming back (Lettuce's default backs off to 30 s)
+            // reconnect within a second of Redis coming back (Lettuce's default backs off to 30 s); no per-command
+            // latency histograms: Lettuce keeps them whenever LatencyUtils is on the classpath (the Spring Boot gateway's
+            // is), nothing here reads them, and they cost every command time on Lettuce's I/O thread
             client = RedisClient.create(ClientResources.builder()
                     .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                    .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                     .ioThreadPoolSize(2).computationThreadPoolSize(2).build());
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)

@@ -56,6 +56,13 @@ class LettuceTicketStoreTest {
     }
 
     @Test
+    void lettuceKeepsNoCommandLatencyHistograms() throws Exception {
+        // this classpath has LatencyUtils (as the Spring Boot gateway's has): Lettuce would record by default
+        assertThat(Class.forName("org.LatencyUtils.LatencyStats")).isNotNull();
+        assertThat(store.recordsCommandLatencies()).isFalse();
+    }
+
+    @Test
     void putIfAbsentNeverOverwrites() {
         final String key = "ws-ticket:test:" + System.nanoTime();
         assertThat(store.putIfAbsent(key, "one", Duration.ofSeconds(5))).isTrue();
