@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.caravan.common.LettuceResources;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -90,7 +91,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
     public void start() {
         synchronized (connectLock) {
             if (client == null) {
-                final RedisClient c = RedisClient.create(uri);
+                final RedisClient c = RedisClient.create(LettuceResources.builder().build(), uri);
                 // Reconnection is ours (see connected()): one log line per outage, no watchdog noise.
                 c.setOptions(ClientOptions.builder()
                         .autoReconnect(false)
@@ -117,8 +118,16 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
             connection = null;
             if (client != null) {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                client.getResources().shutdown(0, 2, TimeUnit.SECONDS); // not the client's own: LettuceResources
                 client = null;
             }
+        }
+    }
+
+    /** Whether Lettuce records per-command latencies for this registry's client, once started (never: {@link LettuceResources}). */
+    boolean recordsCommandLatencies() {
+        synchronized (connectLock) {
+            return client.getResources().commandLatencyRecorder().isEnabled();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.caravan.common.LettuceResources;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -17,8 +18,6 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.metrics.CommandLatencyRecorder;
-import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 
 /**
@@ -146,12 +145,9 @@ public final class LettuceTicketStore implements TicketStore, AutoCloseable {
 
     private RedisClient client() {
         if (client == null) {
-            // reconnect within a second of Redis coming back (Lettuce's default backs off to 30 s); no per-command
-            // latency histograms: Lettuce keeps them whenever LatencyUtils is on the classpath (the Spring Boot gateway's
-            // is), nothing here reads them, and they cost every command time on Lettuce's I/O thread
-            client = RedisClient.create(ClientResources.builder()
+            // reconnect within a second of Redis coming back (Lettuce's default backs off to 30 s)
+            client = RedisClient.create(LettuceResources.builder()
                     .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                    .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                     .ioThreadPoolSize(2).computationThreadPoolSize(2).build());
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)

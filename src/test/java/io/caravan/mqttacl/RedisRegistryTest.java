@@ -45,6 +45,13 @@ class RedisRegistryTest {
         b.close();
     }
 
+    @Test
+    void lettuceKeepsNoCommandLatencyHistograms() throws Exception {
+        // this classpath has LatencyUtils (as the Spring Boot gateway's has): Lettuce would record by default
+        assertThat(Class.forName("org.LatencyUtils.LatencyStats")).isNotNull();
+        assertThat(a.recordsCommandLatencies()).isFalse();
+    }
+
     /** Pub/sub delivery to another replica is asynchronous: allow it a few milliseconds. */
     private static void soon(final org.awaitility.core.ThrowingRunnable assertion) {
         Awaitility.await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(2)).untilAsserted(assertion);
