@@ -70,7 +70,7 @@ declare -A READY_TIMEOUT=([redis]=20 [rabbitmq]=60 [mosquitto]=20 [oidc]=60)
 
 die() { echo "stack.sh: $*" >&2; exit 1; }
 usage() {
-  echo "usage: $0 install | start [svc...] | stop [svc...] | status [svc...] | run [gateway args...] | flow <flow> [camel run args...] | test [mvn args...]   (svc: ${ALL_SVCS[*]})" >&2
+  echo "usage: $0 install | start [svc...] | stop [svc...] | status [svc...] | run [gateway args...] | flow <flow> [camel run args...] | jbang-classpath | test [mvn args...]   (svc: ${ALL_SVCS[*]})" >&2
   exit 2
 }
 
@@ -491,14 +491,24 @@ cmd_flow() {
   [[ -f $ROOT/routes/$flow/$flow.camel.yaml ]] || die "no flow '$flow' (routes/$flow/$flow.camel.yaml)"
   cd "$ROOT"
   mvn -B -q test-compile
-  [[ target/jbang.classpath -nt src/test/jbang/pom.xml ]] \
-    || mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/target/jbang.classpath"
+  local classpath
+  classpath=$(cmd_jbang_classpath)
   mkdir -p target/jbang-work
   cd target/jbang-work
   exec java -Duser.home="$ROOT/target/jbang-home" \
-    -cp "$(cat "$ROOT/target/jbang.classpath"):$ROOT/target/classes:$ROOT/target/test-classes" \
+    -cp "$(cat "$classpath"):$ROOT/target/classes:$ROOT/target/test-classes" \
     io.caravan.common.JBangLauncher run "$ROOT/routes/$flow/$flow.camel.yaml" \
     "$ROOT/routes/$flow/application.properties" "$@"
+}
+
+# The file that lists Camel JBang's runtime classpath (src/test/jbang/pom.xml), rebuilt when that pom is newer
+# than it; prints its path. `flow`, the benchmarks and io.caravan.common.JBangFlow (the tests) run flows on it.
+cmd_jbang_classpath() {
+  local file=$ROOT/target/jbang.classpath
+  [[ $file -nt $ROOT/src/test/jbang/pom.xml ]] \
+    || (cd "$ROOT" && mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$file" >&2 \
+      && touch "$file") # the plugin leaves an unchanged file as it was
+  echo "$file"
 }
 
 # ---------------------------------------------------------------- main
@@ -528,6 +538,7 @@ main() {
       ;;
     run) cmd_run "$@" ;;
     flow) cmd_flow "$@" ;;
+    jbang-classpath) (($# == 0)) || usage; cmd_jbang_classpath ;;
     test) cmd_test "$@" ;;
     -h | --help | help) usage ;;
     *) usage ;;

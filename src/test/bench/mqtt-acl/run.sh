@@ -38,10 +38,7 @@ cd "$ROOT"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time missing: apt-get install -y time" >&2; exit 2; }
 [[ -d target/classes/io/caravan/mqttacl ]] || mvn -B -q -o test-compile
-if [[ ! target/jbang.classpath -nt src/test/jbang/pom.xml ]]; then
-  mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/target/jbang.classpath"
-fi
-CP="$(cat target/jbang.classpath):$ROOT/target/classes:$ROOT/target/test-classes"
+CP="$(cat "$(bash "$ROOT/config/stack.sh" jbang-classpath)"):$ROOT/target/classes:$ROOT/target/test-classes"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 REDIS_PORT=$(free_port)

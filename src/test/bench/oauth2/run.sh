@@ -125,9 +125,9 @@ if [[ $WHAT == http || $WHAT == all ]]; then
     # The flow alone, as an operator runs it (`camel run ... --profile=prod`; Vert.x platform-http,
     # the HTTP server Camel K's runtimes use too). The issuer gets its own id: a --prop cannot
     # override a key the flow's application.properties sets.
-    mvn -B -o -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$ROOT/$OUT/jbang.classpath" >/dev/null
+    JBANG_CP=$(bash "$ROOT/config/stack.sh" jbang-classpath)
     (cd "$OUT" && exec java -Xmx512m $RUNTIME_OPTS ${FLOW_JAVA_OPTS:-} -Duser.home="$ROOT/$OUT/jbang-home" \
-      -cp "$(<"$ROOT/$OUT/jbang.classpath"):$ROOT/target/classes:$ROOT/target/test-classes" \
+      -cp "$(<"$JBANG_CP"):$ROOT/target/classes:$ROOT/target/test-classes" \
       io.caravan.common.JBangLauncher run "$ROOT/routes/oauth2/oauth2.camel.yaml" "$ROOT/routes/oauth2/application.properties" \
       --profile=prod --port="$FLOW_PORT" --prop=oauth2.issuers=bench --prop=oauth2.issuer.bench.uri="$ISSUER" \
       --prop=oauth2.issuer.bench.audience=api://caravan --logging-level=warn) >"$OUT/flow.log" 2>&1 &

@@ -77,8 +77,7 @@ if [[ $RUNTIME == jbang ]]; then
   # what io.caravan.common.JBangFlow (WsTicketJBangTest) runs: `camel run` of routes/ws-ticket/ alone, but with
   # --profile=prod: the default dev profile adds dev consoles polled by the CLI connector and the backlog tracer,
   # which took half of the samples in a profile (Camel K runs the prod profile)
-  JBANG_CP=$ROOT/target/jbang.classpath
-  [[ $JBANG_CP -nt $ROOT/src/test/jbang/pom.xml ]] || (cd "$ROOT" && mvn -B -q -f src/test/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$JBANG_CP")
+  JBANG_CP=$(bash "$ROOT/config/stack.sh" jbang-classpath)
   mkdir -p "$OUT/jbang-work"
   (cd "$OUT/jbang-work" && exec $GATEWAY_CPUS java -Xmx512m $RUNTIME_OPTS -Duser.home="$ROOT/target/jbang-home" \
     -cp "$(cat "$JBANG_CP"):$ROOT/target/classes:$ROOT/target/test-classes" io.caravan.common.JBangLauncher run \

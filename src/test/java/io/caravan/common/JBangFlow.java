@@ -123,25 +123,24 @@ public final class JBangFlow implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Resolved with Maven from src/test/jbang/pom.xml, cached in target/ until that pom changes. */
+    /**
+     * Resolved with Maven from src/test/jbang/pom.xml by {@code config/stack.sh jbang-classpath} (the rule the
+     * benchmarks and {@code config/stack.sh flow} use too: cached in target/ until that pom changes).
+     */
     static synchronized String classpath() {
         if (classpath != null) {
             return classpath;
         }
         final Path project = ProjectDir.get();
-        final Path cached = project.resolve("target/jbang.classpath");
         try {
-            final Path pom = project.resolve("src/test/jbang/pom.xml");
-            if (!Files.isRegularFile(cached) || Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(pom)) < 0) {
-                final Path out = project.resolve("target/jbang-classpath.log");
-                final Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-f", pom.toString(),
-                        "dependency:build-classpath", "-Dmdep.outputFile=" + cached)
-                        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-                if (!mvn.waitFor(10, TimeUnit.MINUTES) || mvn.exitValue() != 0) {
-                    throw new IllegalStateException("resolving the Camel JBang classpath failed; see " + out);
-                }
+            final Path out = project.resolve("target/jbang-classpath.log");
+            final Process stack = new ProcessBuilder("bash", project.resolve("config/stack.sh").toString(), "jbang-classpath")
+                    .directory(project.toFile()).redirectError(out.toFile()).start();
+            final String file = new String(stack.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!stack.waitFor(10, TimeUnit.MINUTES) || stack.exitValue() != 0 || file.isEmpty()) {
+                throw new IllegalStateException("resolving the Camel JBang classpath failed; see " + out);
             }
-            classpath = Files.readString(cached, StandardCharsets.UTF_8).trim();
+            classpath = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
             return classpath;
         } catch (IOException e) {
             throw new IllegalStateException("cannot resolve the Camel JBang classpath", e);
