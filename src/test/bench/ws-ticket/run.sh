@@ -17,7 +17,10 @@
 #                                                       no Camel, no token check, no Redis (what the machine can do at all)
 #   PIN=1 ...                                           gateway on CPU 1 only; Redis, the OIDC issuer and the load
 #                                                       client on CPU 0 (the gateway's capacity per dedicated core)
-#   CLIENT_LOOPS=N ...                                  event loops of the load client (2)
+#   CLIENT=c (default) | java                           the load client: wsload.c (one thread, epoll) or
+#                                                       WsTicketBench.java (Vert.x; costs ~2x the CPU per cycle
+#                                                       on the cores the gateway needs)
+#   CLIENT_LOOPS=N ...                                  event loops of the Java load client (2)
 #   NEXT_WARMUP=N ...                                   warm-up seconds of every level after the first (the JIT
 #                                                       is warm by then; default: the same as the first)
 #   STORE_BENCH=0 ...                                   skip the ticket-store-alone phases at the end
@@ -38,7 +41,9 @@ SECONDS_PER_LEVEL=${1:-20}
 LEVELS=${2:-"4 16"}
 WARMUP=${3:-60}
 RUNTIME=${RUNTIME:-boot}
+CLIENT=${CLIENT:-c}
 CLIENT_LOOPS=${CLIENT_LOOPS:-2}
+[[ $CLIENT == c || $CLIENT == java ]] || { echo "CLIENT must be c or java" >&2; exit 2; }
 case ${FLOW_RUNTIME:-deployed} in
   deployed) RUNTIME_OPTS=-Dcamel.main.jmxEnabled=false ;;
   dev) RUNTIME_OPTS= ;;
@@ -72,6 +77,7 @@ trap cleanup EXIT
 bash "$ROOT/config/stack.sh" start redis oidc
 (cd "$ROOT" && mvn -B -q -DskipTests package \
   && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath")
+[[ $CLIENT == c ]] && gcc -O2 -Wall -o "$OUT/wsload" "$HERE/wsload.c"
 cd "$OUT"
 if [[ $RUNTIME == jbang ]]; then
   # what io.caravan.common.JBangFlow (WsTicketJBangTest) runs: `camel run` of routes/ws-ticket/ alone, but with
@@ -111,11 +117,15 @@ TOKEN=$(curl -fsS "http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan/token" -d grant_t
   -d client_id=bench-user -d client_secret=dev --data-urlencode 'scope=ws:ticket' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
-echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME$([[ $RUNTIME == jbang ]] && echo " (${FLOW_RUNTIME:-deployed}: ${RUNTIME_OPTS:-JMX on})"), pinned: ${PIN:-0}, client loops: $CLIENT_LOOPS, native transport: ${NATIVE_TRANSPORT:-true}"
+echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME$([[ $RUNTIME == jbang ]] && echo " (${FLOW_RUNTIME:-deployed}: ${RUNTIME_OPTS:-JMX on})"), pinned: ${PIN:-0}, client: $CLIENT$([[ $CLIENT == java ]] && echo " ($CLIENT_LOOPS loops)"), native transport: ${NATIVE_TRANSPORT:-true}"
 for c in $LEVELS; do
   echo "--- concurrency $c, ${SECONDS_PER_LEVEL}s (after ${WARMUP} s warm-up), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  java -cp "$(cat "$OUT/classpath")" "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" \
-    "$SECONDS_PER_LEVEL" "$WARMUP" "$GATEWAY_PID" "$CLIENT_LOOPS"
+  if [[ $CLIENT == c ]]; then
+    "$OUT/wsload" 127.0.0.1 "$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" "$SECONDS_PER_LEVEL" "$WARMUP" "$GATEWAY_PID"
+  else
+    java -cp "$(cat "$OUT/classpath")" "$HERE/WsTicketBench.java" "http://127.0.0.1:$HTTP_PORT" "$WS_PORT" "$TOKEN" "$c" \
+      "$SECONDS_PER_LEVEL" "$WARMUP" "$GATEWAY_PID" "$CLIENT_LOOPS"
+  fi
   WARMUP=${NEXT_WARMUP:-$WARMUP}
 done
 if [[ ${STORE_BENCH:-1} == 1 ]]; then
