@@ -2,8 +2,8 @@
 # ws-ticket benchmark: tickets issued + redeemed per second, and WebSocket handshake latency.
 # Starts its own Redis and OIDC dev issuer (config/stack.sh, private dir and ports under
 # target/bench-ws-ticket), builds and starts the gateway jar against them, fetches a token with
-# the ws:ticket scope, then runs WsTicketBench.java (an asynchronous Vert.x load client) for each
-# concurrency level, and StoreBench.java (the ticket store alone, no HTTP/JWT/WebSocket) to show
+# the ws:ticket scope, then runs the load client for each concurrency level (wsload.c, one thread with
+# epoll, built here with gcc; CLIENT=java: WsTicketBench.java, asynchronous Vert.x), and StoreBench.java (the ticket store alone, no HTTP/JWT/WebSocket) to show
 # what Redis itself costs.
 #
 #   src/test/bench/ws-ticket/run.sh [seconds per level (20)] [concurrency levels ("4 16")] [warm-up seconds (60)]
@@ -77,7 +77,7 @@ trap cleanup EXIT
 bash "$ROOT/config/stack.sh" start redis oidc
 (cd "$ROOT" && mvn -B -q -DskipTests package \
   && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath")
-[[ $CLIENT == c ]] && gcc -O2 -Wall -o "$OUT/wsload" "$HERE/wsload.c"
+if [[ $CLIENT == c ]]; then gcc -O2 -Wall -o "$OUT/wsload" "$HERE/wsload.c"; fi
 cd "$OUT"
 if [[ $RUNTIME == jbang ]]; then
   # what io.caravan.common.JBangFlow (WsTicketJBangTest) runs: `camel run` of routes/ws-ticket/ alone, but with
