@@ -2,9 +2,9 @@
 # ws-ticket benchmark: tickets issued + redeemed per second, and WebSocket handshake latency.
 # Starts its own Redis and OIDC dev issuer (config/stack.sh, private dir and ports under
 # target/bench-ws-ticket), builds and starts the gateway jar against them, fetches a token with
-# the ws:ticket scope, then runs the load client for each concurrency level (wsload.c, one thread with
-# epoll, built here with gcc; CLIENT=java: WsTicketBench.java, asynchronous Vert.x), and StoreBench.java (the ticket store alone, no HTTP/JWT/WebSocket) to show
-# what Redis itself costs.
+# the ws:ticket scope, then runs the load client for each concurrency level (wsload.c, one thread
+# with epoll, built here with gcc; CLIENT=java: WsTicketBench.java, asynchronous Vert.x), and
+# StoreBench.java (the ticket store alone, no HTTP/JWT/WebSocket) to show what Redis itself costs.
 #
 #   src/test/bench/ws-ticket/run.sh [seconds per level (20)] [concurrency levels ("4 16")] [warm-up seconds (60)]
 #   RUNTIME=jbang src/test/bench/ws-ticket/run.sh ...   the flow alone under Camel JBang's runtime
@@ -20,6 +20,8 @@
 #   CLIENT=c (default) | java                           the load client: wsload.c (one thread, epoll) or
 #                                                       WsTicketBench.java (Vert.x; costs ~2x the CPU per cycle
 #                                                       on the cores the gateway needs)
+#   WSLOAD_CLOSE=hangup (default) | wait ...            C client: hang up right after its close frame, or wait
+#                                                       for the server to end the connection as a browser does
 #   CLIENT_LOOPS=N ...                                  event loops of the Java load client (2)
 #   NEXT_WARMUP=N ...                                   warm-up seconds of every level after the first (the JIT
 #                                                       is warm by then; default: the same as the first)

@@ -51,8 +51,9 @@ struct worker {
     size_t in_len;
     size_t ws_sent; /* bytes of the handshake request written so far */
     int connecting; /* ws_fd waits for its connect to finish */
+    int closing;    /* close frame sent after the 101, waiting for the server to end the connection */
     char ticket[256];
-    uint64_t t0, t1;
+    uint64_t t0, t1, t2; /* POST written, its answer complete, the handshake's status line arrived */
     long n; /* cycles of this worker in the current phase */
 };
 
@@ -75,6 +76,12 @@ static char first_failure[512];
 static uint64_t *issue_ns, *handshake_ns;
 static long recorded, capacity;
 static int active;
+
+/* 0 (default, WSLOAD_CLOSE=hangup): close right after the close frame, as WsTicketBench.java does; 1
+ * (WSLOAD_CLOSE=wait): after the 101, send a close frame and wait until the server ends the connection, as a browser
+ * does (RFC 6455 7.1.1: the server closes the TCP connection first). Measured alternated on 2026-11-27: waiting
+ * costs the client ~15 us more per cycle and the gateway no less (RESULTS.md). */
+static int wait_for_close = 0;
 
 static const unsigned char CLOSE_FRAME[] = {0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8};
 
@@ -372,12 +379,21 @@ static void start_handshake(struct worker *w, int replay) {
 }
 
 /* The handshake connection's answer: status (101, 401, ...), or -1 when it failed before a status line. */
+static void handshake_closed(struct worker *w, int status);
+
 static void handshake_done(struct worker *w, int status) {
+    w->t2 = now_ns();
     if (status == 101) {
-        if (write(w->ws_fd, CLOSE_FRAME, sizeof CLOSE_FRAME) < 0) {
-            /* the hang-up below ends it either way */
+        if (write(w->ws_fd, CLOSE_FRAME, sizeof CLOSE_FRAME) == (ssize_t) sizeof CLOSE_FRAME && wait_for_close) {
+            w->closing = 1;
+            w->in_len = 0;
+            return; /* on_ws_event goes on when the server has ended the connection */
         }
     }
+    handshake_closed(w, status);
+}
+
+static void handshake_closed(struct worker *w, int status) {
     close(w->ws_fd);
     w->ws_fd = -1;
     if (w->state == REPLAY) {
@@ -387,7 +403,6 @@ static void handshake_done(struct worker *w, int status) {
         next_cycle(w);
         return;
     }
-    uint64_t t2 = now_ns();
     if (status != 101) {
         fail("handshake answered %d", status);
         next_cycle(w);
@@ -395,7 +410,7 @@ static void handshake_done(struct worker *w, int status) {
     }
     if (recorded < capacity) {
         issue_ns[recorded] = w->t1 - w->t0;
-        handshake_ns[recorded] = t2 - w->t1;
+        handshake_ns[recorded] = w->t2 - w->t1;
         recorded++;
     }
     cycles++;
@@ -422,6 +437,16 @@ static void on_ws_event(struct worker *w, uint32_t events) {
         }
         w->connecting = 0;
         send_handshake(w);
+        return;
+    }
+    if (w->closing) {
+        char sink[512]; /* the server's close frame, then end of stream */
+        ssize_t n = read(w->ws_fd, sink, sizeof sink);
+        if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR))) {
+            return;
+        }
+        w->closing = 0;
+        handshake_closed(w, 101);
         return;
     }
     ssize_t n = read(w->ws_fd, w->in + w->in_len, sizeof w->in - 1 - w->in_len);
@@ -666,6 +691,13 @@ int main(int argc, char **argv) {
         fprintf(stderr, "token too long\n");
         return 2;
     }
+    const char *close_mode = getenv("WSLOAD_CLOSE");
+    if (close_mode && strcmp(close_mode, "hangup") == 0) {
+        wait_for_close = 0;
+    } else if (close_mode && strcmp(close_mode, "wait") != 0) {
+        fprintf(stderr, "WSLOAD_CLOSE must be wait or hangup\n");
+        return 2;
+    }
     rng ^= (uint64_t) now_ns() ^ (uint64_t) getpid() << 32;
     ep = epoll_create1(0);
     if (ep < 0) {
@@ -699,8 +731,8 @@ int main(int argc, char **argv) {
         read_threads(pid, after_tid, after_ticks, &after_n);
     }
     long measured = cycles;
-    printf("concurrency=%d client=c duration=%ds cycles=%ld failures=%ld replays=%ld replaysAccepted=%ld\n", concurrency,
-           seconds, cycles, failures, replays, replays_accepted);
+    printf("concurrency=%d client=c close=%s duration=%ds cycles=%ld failures=%ld replays=%ld replaysAccepted=%ld\n", concurrency,
+           wait_for_close ? "wait" : "hangup", seconds, cycles, failures, replays, replays_accepted);
     printf("issue+redeem per second: %.0f\n", cycles / (double) seconds);
     qsort(issue_ns, recorded, sizeof *issue_ns, cmp_u64);
     qsort(handshake_ns, recorded, sizeof *handshake_ns, cmp_u64);
