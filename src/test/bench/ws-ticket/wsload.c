@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -144,15 +145,28 @@ static void http_connect(struct worker *w) {
 static void next_cycle(struct worker *w);
 static void start_handshake(struct worker *w, int replay);
 
+/* Drops the keep-alive connection; the next POST opens a new one (inside its own timing, as a pooled client does). */
 static void http_reset(struct worker *w) {
     close(w->http_fd);
-    http_connect(w);
+    w->http_fd = -1;
+}
+
+/* Status code of an HTTP/1.1 status line at buf[0..len), or -1. */
+static int status_of(const char *buf, size_t len) {
+    if (len < 12 || memcmp(buf, "HTTP/1.1 ", 9) != 0 || !isdigit((unsigned char) buf[9]) ||
+        !isdigit((unsigned char) buf[10]) || !isdigit((unsigned char) buf[11])) {
+        return -1;
+    }
+    return (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
 }
 
 static void start_post(struct worker *w) {
     w->state = POST;
     w->in_len = 0;
     w->t0 = now_ns();
+    if (w->http_fd < 0) {
+        http_connect(w);
+    }
     ssize_t sent = 0;
     while ((size_t) sent < post_len) {
         ssize_t n = write(w->http_fd, post_req + sent, post_len - sent);
@@ -263,7 +277,7 @@ static void on_post_readable(struct worker *w) {
             http_reset(w);
             next_cycle(w);
         } else {
-            http_reset(w); /* idle keep-alive connection closed by the server */
+            http_reset(w); /* idle keep-alive connection closed by the server; the next POST reconnects */
         }
         return;
     }
@@ -284,7 +298,7 @@ static void on_post_readable(struct worker *w) {
         return;
     }
     w->t1 = now_ns();
-    int status = w->in_len >= 12 && memcmp(w->in, "HTTP/1.1 ", 9) == 0 ? atoi(w->in + 9) : -1;
+    int status = status_of(w->in, w->in_len);
     char connection[32] = "";
     header(w->in, header_end(w->in, w->in_len), "connection", connection, sizeof connection);
     int must_close = strcasecmp(connection, "close") == 0;
@@ -397,8 +411,10 @@ static void handshake_closed(struct worker *w, int status) {
     close(w->ws_fd);
     w->ws_fd = -1;
     if (w->state == REPLAY) {
-        if (status != 401) {
+        if (status == 101) {
             replays_accepted++;
+        } else if (status != 401) {
+            fail("replayed ticket: handshake answered %d (expected 401)", status);
         }
         next_cycle(w);
         return;
@@ -459,7 +475,7 @@ static void on_ws_event(struct worker *w, uint32_t events) {
             return;
         }
     }
-    int status = w->in_len >= 12 && memcmp(w->in, "HTTP/1.1 ", 9) == 0 ? atoi(w->in + 9) : -1;
+    int status = status_of(w->in, w->in_len);
     (void) events;
     handshake_done(w, status);
 }
@@ -521,7 +537,7 @@ static void run_phase(struct worker *ws, int concurrency, int seconds) {
                 if (c->w->ws_fd >= 0) {
                     on_ws_event(c->w, events[i].events);
                 }
-            } else {
+            } else if (c->w->http_fd >= 0) {
                 on_post_readable(c->w);
             }
         }
@@ -694,10 +710,13 @@ int main(int argc, char **argv) {
     const char *close_mode = getenv("WSLOAD_CLOSE");
     if (close_mode && strcmp(close_mode, "hangup") == 0) {
         wait_for_close = 0;
-    } else if (close_mode && strcmp(close_mode, "wait") != 0) {
+    } else if (close_mode && strcmp(close_mode, "wait") == 0) {
+        wait_for_close = 1;
+    } else if (close_mode) {
         fprintf(stderr, "WSLOAD_CLOSE must be wait or hangup\n");
         return 2;
     }
+    signal(SIGPIPE, SIG_IGN); /* a write to a reset socket fails with EPIPE instead of ending the run */
     rng ^= (uint64_t) now_ns() ^ (uint64_t) getpid() << 32;
     ep = epoll_create1(0);
     if (ep < 0) {
