@@ -39,18 +39,16 @@
 #include <unistd.h>
 
 enum { BUF = 16384 };
-enum state { IDLE, POST, HANDSHAKE, REPLAY, DONE };
+enum state { POST, HANDSHAKE, REPLAY, DONE };
 
 struct conn;
 
 struct worker {
-    int id;
     enum state state;
     int http_fd, ws_fd;
     struct conn *http_ref, *ws_ref;
     char in[BUF];
     size_t in_len;
-    size_t ws_sent; /* bytes of the handshake request written so far */
     int connecting; /* ws_fd waits for its connect to finish */
     int closing;    /* close frame sent after the 101, waiting for the server to end the connection */
     char ticket[256];
@@ -439,7 +437,7 @@ static void handshake_closed(struct worker *w, int status) {
     }
 }
 
-static void on_ws_event(struct worker *w, uint32_t events) {
+static void on_ws_event(struct worker *w) {
     if (w->connecting) {
         int err = 0;
         socklen_t len = sizeof err;
@@ -476,7 +474,6 @@ static void on_ws_event(struct worker *w, uint32_t events) {
         }
     }
     int status = status_of(w->in, w->in_len);
-    (void) events;
     handshake_done(w, status);
 }
 
@@ -535,7 +532,7 @@ static void run_phase(struct worker *ws, int concurrency, int seconds) {
             struct conn *c = events[i].data.ptr;
             if (c->ws) {
                 if (c->w->ws_fd >= 0) {
-                    on_ws_event(c->w, events[i].events);
+                    on_ws_event(c->w);
                 }
             } else if (c->w->http_fd >= 0) {
                 on_post_readable(c->w);
@@ -554,8 +551,26 @@ struct pool {
     long ticks;
 };
 
-/* utime+stime ticks (1/100 s) of each thread of pid, into tids[]/ticks[]. */
-static void read_threads(const char *pid, long tids[], long ticks[], int *nthreads) {
+/* One thread of the gateway: its id, utime+stime ticks (1/100 s) and its name with each run of digits folded to N. */
+struct thread {
+    long tid, ticks;
+    char pool[64];
+};
+
+static void fold_digits(const char *from, const char *to, char *out, size_t size) {
+    size_t k = 0;
+    for (const char *p = from; p < to && k + 1 < size; p++) {
+        if (!isdigit((unsigned char) *p)) {
+            out[k++] = *p;
+        } else if (p == from || !isdigit((unsigned char) p[-1])) {
+            out[k++] = 'N';
+        }
+    }
+    out[k] = 0;
+}
+
+/* Every thread of pid now, into threads[]; returns how many. */
+static int read_threads(const char *pid, struct thread *threads, int max) {
     char path[128];
     snprintf(path, sizeof path, "/proc/%s/task", pid);
     DIR *dir = opendir(path);
@@ -565,7 +580,7 @@ static void read_threads(const char *pid, long tids[], long ticks[], int *nthrea
     }
     struct dirent *d;
     int n = 0;
-    while ((d = readdir(dir)) && n < 4096) {
+    while ((d = readdir(dir)) && n < max) {
         if (d->d_name[0] == '.') {
             continue;
         }
@@ -578,66 +593,38 @@ static void read_threads(const char *pid, long tids[], long ticks[], int *nthrea
         size_t got = fread(line, 1, sizeof line - 1, f);
         fclose(f);
         line[got] = 0;
-        char *close_paren = strrchr(line, ')');
-        if (!close_paren) {
-            continue;
-        }
+        char *open = strchr(line, '('), *close_paren = strrchr(line, ')');
         long utime = 0, stime = 0;
         /* fields after ") ": state(3) ... utime(14) stime(15) */
-        if (sscanf(close_paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime, &stime) != 2) {
+        if (!open || !close_paren ||
+            sscanf(close_paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime, &stime) != 2) {
             continue;
         }
-        tids[n] = atol(d->d_name);
-        ticks[n] = utime + stime;
+        threads[n].tid = atol(d->d_name);
+        threads[n].ticks = utime + stime;
+        fold_digits(open + 1, close_paren, threads[n].pool, sizeof threads[n].pool);
         n++;
     }
     closedir(dir);
-    *nthreads = n;
+    return n;
 }
 
-static void thread_name(const char *pid, long tid, char *out, size_t size) {
-    char path[128], line[1024];
-    snprintf(path, sizeof path, "/proc/%s/task/%ld/stat", pid, tid);
-    FILE *f = fopen(path, "r");
-    out[0] = 0;
-    if (!f) {
-        snprintf(out, size, "(ended)");
-        return;
-    }
-    size_t got = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[got] = 0;
-    char *open = strchr(line, '('), *close_paren = strrchr(line, ')');
-    size_t k = 0;
-    for (char *p = open ? open + 1 : line; p < close_paren && k + 1 < size; p++) {
-        if (isdigit((unsigned char) *p)) {
-            if (k == 0 || out[k - 1] != 'N') {
-                out[k++] = 'N';
-            }
-        } else {
-            out[k++] = *p;
-        }
-    }
-    out[k] = 0;
-}
-
-static long before_tid[4096], before_ticks[4096], after_tid[4096], after_ticks[4096];
+static struct thread before[4096], after[4096];
 static int before_n, after_n;
 
-static void print_gateway_cpu(const char *pid, long measured) {
+static void print_gateway_cpu(long measured) {
     struct pool pools[256];
     int npools = 0;
     long total = 0;
     for (int i = 0; i < after_n; i++) {
-        long used = after_ticks[i];
+        long used = after[i].ticks;
         for (int j = 0; j < before_n; j++) {
-            if (before_tid[j] == after_tid[i]) {
-                used -= before_ticks[j];
+            if (before[j].tid == after[i].tid) {
+                used -= before[j].ticks;
                 break;
             }
         }
-        char name[64];
-        thread_name(pid, after_tid[i], name, sizeof name);
+        const char *name = after[i].pool;
         int p = 0;
         while (p < npools && strcmp(pools[p].name, name) != 0) {
             p++;
@@ -728,7 +715,6 @@ int main(int argc, char **argv) {
         die("calloc");
     }
     for (int i = 0; i < concurrency; i++) {
-        ws[i].id = i;
         ws[i].ws_fd = -1;
         refs[2 * i] = (struct conn){&ws[i], 0};
         refs[2 * i + 1] = (struct conn){&ws[i], 1};
@@ -740,14 +726,14 @@ int main(int argc, char **argv) {
         run_phase(ws, concurrency, warmup);
     }
     if (pid) {
-        read_threads(pid, before_tid, before_ticks, &before_n);
+        before_n = read_threads(pid, before, 4096);
     }
     struct rusage r0, r1;
     getrusage(RUSAGE_SELF, &r0);
     run_phase(ws, concurrency, seconds);
     getrusage(RUSAGE_SELF, &r1);
     if (pid) {
-        read_threads(pid, after_tid, after_ticks, &after_n);
+        after_n = read_threads(pid, after, 4096);
     }
     long measured = cycles;
     printf("concurrency=%d client=c close=%s duration=%ds cycles=%ld failures=%ld replays=%ld replaysAccepted=%ld\n", concurrency,
@@ -764,7 +750,7 @@ int main(int argc, char **argv) {
     printf("load client CPU per cycle: %.0f us (user %.0f, system %.0f)\n", (user + sys) * 1e6 / per, user * 1e6 / per,
            sys * 1e6 / per);
     if (pid) {
-        print_gateway_cpu(pid, measured);
+        print_gateway_cpu(measured);
     }
     if (failures > 0) {
         printf("first failure: %s\n", first_failure);
