@@ -213,12 +213,12 @@ static int header(const char *buf, size_t head, const char *name, char *out, siz
 }
 
 /*
- * A complete HTTP/1.1 response in buf[0..len)? Returns its total length (0: not yet) and sets body and body_len
- * (chunked bodies are decoded into decoded[]).
+ * A complete HTTP/1.1 response in buf[0..len)? Returns its total length (0: not yet) and sets head_len (status line
+ * and headers), body and body_len (chunked bodies are decoded into decoded[]).
  */
-static size_t response_complete(char *buf, size_t len, const char **body, size_t *body_len, char *decoded,
-                                size_t decoded_size) {
-    size_t head = header_end(buf, len);
+static size_t response_complete(char *buf, size_t len, size_t *head_len, const char **body, size_t *body_len,
+                                char *decoded, size_t decoded_size) {
+    size_t head = *head_len = header_end(buf, len);
     if (!head) {
         return 0;
     }
@@ -284,9 +284,9 @@ static void on_post_readable(struct worker *w) {
     }
     w->in_len += n;
     const char *body;
-    size_t body_len;
+    size_t head, body_len;
     static char decoded[BUF];
-    size_t total = response_complete(w->in, w->in_len, &body, &body_len, decoded, sizeof decoded);
+    size_t total = response_complete(w->in, w->in_len, &head, &body, &body_len, decoded, sizeof decoded);
     if (!total) {
         if (w->in_len >= sizeof w->in - 1) {
             fail("POST /api/ws-tickets: answer longer than %d bytes", BUF);
@@ -298,7 +298,7 @@ static void on_post_readable(struct worker *w) {
     w->t1 = now_ns();
     int status = status_of(w->in, w->in_len);
     char connection[32] = "";
-    header(w->in, header_end(w->in, w->in_len), "connection", connection, sizeof connection);
+    header(w->in, head, "connection", connection, sizeof connection);
     int must_close = strcasecmp(connection, "close") == 0;
     const char *key = status == 201 ? memmem(body, body_len, "\"ticket\":\"", 10) : NULL;
     const char *quote = key ? memchr(key + 10, '"', body + body_len - (key + 10)) : NULL;
@@ -390,15 +390,14 @@ static void start_handshake(struct worker *w, int replay) {
     }
 }
 
-/* The handshake connection's answer: status (101, 401, ...), or -1 when it failed before a status line. */
 static void handshake_closed(struct worker *w, int status);
 
+/* The handshake connection's answer: status (101, 401, ...), or -1 when it failed before a status line. */
 static void handshake_done(struct worker *w, int status) {
     w->t2 = now_ns();
     if (status == 101) {
         if (write(w->ws_fd, CLOSE_FRAME, sizeof CLOSE_FRAME) == (ssize_t) sizeof CLOSE_FRAME && wait_for_close) {
             w->closing = 1;
-            w->in_len = 0;
             return; /* on_ws_event goes on when the server has ended the connection */
         }
     }
@@ -443,10 +442,11 @@ static void on_ws_event(struct worker *w) {
         socklen_t len = sizeof err;
         getsockopt(w->ws_fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (err) {
-            if (w->state == HANDSHAKE) {
-                fail("handshake: connect to %s:%d: %s", host, ws_port, strerror(err));
-            }
-            handshake_done(w, -1);
+            /* as in start_handshake: named once, and a failed replay is a failure, not an accepted replay */
+            fail("%s: connect to %s:%d: %s", w->state == REPLAY ? "replay" : "handshake", host, ws_port, strerror(err));
+            close(w->ws_fd);
+            w->ws_fd = -1;
+            next_cycle(w);
             return;
         }
         w->connecting = 0;
