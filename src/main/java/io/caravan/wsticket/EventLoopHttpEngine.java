@@ -1,0 +1,108 @@
+package io.caravan.wsticket;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A platform-http engine for routes that never block: under {@code camel run} and Camel K (platform-http on
+ * Vert.x) the endpoints that name this engine ({@code platformHttpEngine: "#bean:<this bean>"}) start their
+ * route on the Vert.x event loop that read the request, and the route completes asynchronously, instead of
+ * Camel's usual hand-over of every request to a Vert.x worker thread that runs the route and waits in it.
+ * Such a route must not block: its slow steps must be asynchronous (a bean method that returns a
+ * {@code CompletionStage}, like {@link WsTicketApi#issue}); {@code BearerTokenPolicy} verifies a token it has
+ * not seen before on a worker thread by itself.
+ *
+ * <p>Off ({@code enabled=false}), or for everything else, it is the runtime's own engine: any other endpoint, a form or multipart request, a proxy or streaming
+ * endpoint, a suspended route, and any runtime whose platform-http is not Vert.x (the Spring Boot gateway's is
+ * Spring MVC) get the runtime's own consumer.
+ */
+public final class EventLoopHttpEngine extends ServiceSupport implements PlatformHttpEngine, CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoopHttpEngine.class);
+
+    private CamelContext camelContext;
+    private boolean enabled = true;
+    private PlatformHttpEngine standard;
+    private boolean ownsStandard;
+
+    @Override
+    public PlatformHttpConsumer createConsumer(final PlatformHttpEndpoint endpoint, final Processor processor) {
+        final PlatformHttpEngine engine = standard(endpoint.getComponent());
+        if (enabled && engine instanceof VertxPlatformHttpEngine vertx && endpoint.getPlatformHttpEngine() == this) {
+            LOG.info("platform-http {} runs its route on the Vert.x event loop (asynchronously, no worker thread)", endpoint.getPath());
+            return new EventLoopHttpConsumer(endpoint, processor, vertx.getHandlers(),
+                    VertxPlatformHttpRouter.getRouterNameFromPort(vertx.getServerPort()));
+        }
+        return engine.createConsumer(endpoint, processor);
+    }
+
+    @Override
+    public int getServerPort() {
+        final PlatformHttpEngine engine = standard;
+        return engine != null ? engine.getServerPort() : PlatformHttpEngine.super.getServerPort();
+    }
+
+    /**
+     * The engine the component would use without this one: its own, the registry's {@code platform-http-engine}
+     * (Spring Boot's), or, under camel run, the Vert.x one from the classpath, created once and shared with the
+     * component.
+     */
+    synchronized PlatformHttpEngine standard(final PlatformHttpComponent component) {
+        if (standard != null) {
+            return standard;
+        }
+        PlatformHttpEngine engine = component.getEngine();
+        if (engine == null || engine == this) {
+            engine = camelContext.getRegistry().lookupByNameAndType(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class);
+        }
+        if (engine == null || engine == this) {
+            engine = camelContext.getCamelContextExtension().getFactoryFinder("META-INF/services/org/apache/camel/")
+                    .newInstance(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class)
+                    .orElseThrow(() -> new IllegalStateException("no platform-http engine on the classpath"));
+            CamelContextAware.trySetCamelContext(engine, camelContext);
+            ServiceHelper.initService(engine);
+            ServiceHelper.startService(engine);
+            ownsStandard = true;
+            if (component.getEngine() == null) {
+                component.setEngine(engine); // one engine for every platform-http endpoint, as without this one
+            }
+        }
+        standard = engine;
+        return engine;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (ownsStandard) {
+            ServiceHelper.stopService(standard);
+        }
+        super.doStop();
+    }
+
+    /** false: every endpoint gets the runtime's own consumer (the route on a worker thread). */
+    public void setEnabled(final boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    @Override
+    public void setCamelContext(final CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}
