@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.caravan.common.Problem;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -120,6 +122,22 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
         return new DelegateAsyncProcessor(processor) {
             @Override
             public boolean process(final Exchange exchange, final AsyncCallback callback) {
+                if (mustNotBlock() && needsFullCheck(exchange)) {
+                    // on a Vert.x event loop (ws-ticket's EventLoopHttpEngine): a token not verified before may need
+                    // the issuer's keys fetched, so it is checked on a worker; the route goes on on this event loop
+                    Vertx.currentContext().executeBlocking(() -> authorize(exchange, routeId), false).onComplete(checked -> {
+                        if (checked.failed()) {
+                            exchange.setException(checked.cause());
+                            callback.done(false);
+                        } else if (!checked.result()) {
+                            exchange.setRouteStop(true);
+                            callback.done(false);
+                        } else {
+                            super.process(exchange, doneSync -> callback.done(false));
+                        }
+                    });
+                    return false;
+                }
                 if (!authorize(exchange, routeId)) {
                     exchange.setRouteStop(true);
                     callback.done(true);
@@ -166,6 +184,28 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
                     settings.issuers().stream().map(IssuerSettings::uri).toList());
             return created;
         }
+    }
+
+    /** Whether this thread must not wait (a Vert.x event loop). */
+    private static boolean mustNotBlock() {
+        return Context.isOnEventLoopThread() && Vertx.currentContext() != null;
+    }
+
+    /**
+     * Whether {@link #authorize} could have to verify a signature or fetch keys: a single bearer token that the
+     * verifier has no valid answer for yet. Anything else (a known token, none, several headers, an oversized one)
+     * is decided at once.
+     */
+    boolean needsFullCheck(final Exchange exchange) {
+        if (exchange.getProperty(PRINCIPAL_PROPERTY) != null) {
+            return false;
+        }
+        final Object authorization = exchange.getMessage().getHeader("Authorization");
+        if (!(authorization instanceof String header) || header.length() > verifier.settings().maxTokenLength()) {
+            return false;
+        }
+        final String token = bearerToken(header);
+        return token != null && verifier.cached(token) == null;
     }
 
     /** @return true when the exchange may proceed; otherwise the reply is already set */

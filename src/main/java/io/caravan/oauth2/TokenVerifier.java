@@ -95,12 +95,9 @@ public final class TokenVerifier implements AutoCloseable {
         if (token.length() > settings.maxTokenLength()) {
             throw new TokenRejectedException("token too large");
         }
-        final VerifiedTokenCache.Entry hit = cache.get(token);
-        if (hit != null) {
-            if (stillValid(hit)) {
-                return hit.principal();
-            }
-            cache.remove(token);
+        final VerifiedPrincipal known = cached(token);
+        if (known != null) {
+            return known;
         }
         checkCompactSyntax(token);
         // base64url with the JDK decoder: nimbus' constant-time codec costs more than the RSA check itself
@@ -170,6 +167,23 @@ public final class TokenVerifier implements AutoCloseable {
                     clock.instant().minus(settings.clockSkew()));
         }
         return principal;
+    }
+
+    /**
+     * The principal of a token that passed every check before and whose answer still holds (see
+     * {@link VerifiedTokenCache}), or null: then only {@link #verify} can tell, perhaps after fetching keys.
+     * Never blocks: a map lookup.
+     */
+    VerifiedPrincipal cached(final String token) {
+        final VerifiedTokenCache.Entry hit = cache.get(token);
+        if (hit == null) {
+            return null;
+        }
+        if (stillValid(hit)) {
+            return hit.principal();
+        }
+        cache.remove(token);
+        return null;
     }
 
     /** A cached answer still holds: not expired, and the issuer's key set is the one it was verified with. */

@@ -44,6 +44,7 @@ final class OidcStub implements AutoCloseable {
     private final Map<String, String> issuerByPath = new ConcurrentHashMap<>();
     private final AtomicReference<JWKSet> published = new AtomicReference<>(new JWKSet());
     private final AtomicInteger total = new AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch jwksGate;
     private HttpServer server;
     private int port;
 
@@ -76,6 +77,11 @@ final class OidcStub implements AutoCloseable {
     /** Replaces the served key set (public parts only). */
     void publish(final JWK... keys) {
         published.set(new JWKSet(List.of(keys)).toPublicJWKSet());
+    }
+
+    /** Key set requests wait (up to 10 s) until {@code gate} opens: a slow provider. */
+    void holdJwks(final java.util.concurrent.CountDownLatch gate) {
+        jwksGate = gate;
     }
 
     int jwksRequests() {
@@ -116,6 +122,7 @@ final class OidcStub implements AutoCloseable {
                         "jwks_uri", base() + "/" + e.getKey() + "/jwks",
                         "token_endpoint", base() + "/" + e.getKey() + "/token"));
             } else if (path.equals("/" + e.getKey() + "/jwks")) {
+                awaitGate();
                 body = published.get().toString();
             }
         }
@@ -124,6 +131,17 @@ final class OidcStub implements AutoCloseable {
         exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    private void awaitGate() {
+        final java.util.concurrent.CountDownLatch gate = jwksGate;
+        if (gate != null) {
+            try {
+                gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
