@@ -36,7 +36,7 @@ public final class StoreBench {
                     int n = 0;
                     while (System.nanoTime() < end && n < mine.length) {
                         final long t0 = System.nanoTime();
-                        final IssuedTicket issued = tickets.issue("bench-user", null);
+                        final IssuedTicket issued = tickets.issue("bench-user", null).toCompletableFuture().join();
                         final Redemption redemption = tickets.redeem(issued.ticket(), null).toCompletableFuture().join();
                         mine[n++] = System.nanoTime() - t0;
                         if (redemption.isAccepted()) {
@@ -67,7 +67,7 @@ public final class StoreBench {
         for (int w = 0; w < concurrency; w++) {
             new Thread(() -> {
                 while (System.nanoTime() < end) {
-                    tickets.redeem(tickets.issue("warm-up", null).ticket(), null).toCompletableFuture().join();
+                    tickets.redeem(tickets.issue("warm-up", null).toCompletableFuture().join().ticket(), null).toCompletableFuture().join();
                 }
                 done.countDown();
             }).start();

@@ -52,20 +52,18 @@ public final class LettuceTicketStore implements TicketStore, AutoCloseable {
     }
 
     @Override
-    public boolean putIfAbsent(final String key, final String value, final Duration ttl) {
-        try {
-            final String reply = await(connection().thenCompose(c -> c.async().set(key, value, SetArgs.Builder.nx().ex(ttl))));
-            outage.succeeded();
-            return "OK".equals(reply);
-        } catch (StoreUnavailableException e) {
-            outage.failed(e);
-            throw e;
-        }
+    public CompletionStage<Boolean> putIfAbsent(final String key, final String value, final Duration ttl) {
+        return watched(connection().thenCompose(c -> c.async().set(key, value, SetArgs.Builder.nx().ex(ttl)))).thenApply("OK"::equals);
     }
 
     @Override
     public CompletionStage<String> getAndDelete(final String key) {
-        return connection().thenCompose(c -> c.async().getdel(key)).handle((value, error) -> {
+        return watched(connection().thenCompose(c -> c.async().getdel(key)));
+    }
+
+    /** A command's reply, with the outage state updated and any failure turned into {@link StoreUnavailableException}. */
+    private <T> CompletionStage<T> watched(final CompletionStage<T> reply) {
+        return reply.handle((value, error) -> {
             if (error != null) {
                 final StoreUnavailableException unavailable = unavailable(error);
                 outage.failed(unavailable);

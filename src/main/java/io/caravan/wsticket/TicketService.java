@@ -32,21 +32,25 @@ public final class TicketService {
     }
 
     /**
-     * A new ticket for {@code subject}, bound to {@code origin} when one is given.
-     *
-     * @throws StoreUnavailableException when Redis is unreachable
+     * A new ticket for {@code subject}, bound to {@code origin} when one is given. Nothing waits for Redis: the
+     * stage completes when {@code SET NX} has answered, and fails with {@link StoreUnavailableException} when
+     * Redis is unreachable.
      */
-    public IssuedTicket issue(final String subject, final String origin) {
+    public CompletionStage<IssuedTicket> issue(final String subject, final String origin) {
         final Instant now = clock.instant();
         final TicketClaims claims = new TicketClaims(subject, now, origin);
+        return store(claims, claims.toJson(), 0);
+    }
+
+    private CompletionStage<IssuedTicket> store(final TicketClaims claims, final String json, final int attempt) {
         // a collision of 256 random bits does not happen; NX still guarantees we never overwrite
-        for (int attempt = 0; attempt < 3; attempt++) {
-            final String ticket = Tickets.newTicket(random);
-            if (store.putIfAbsent(key(ticket), claims.toJson(), ttl)) {
-                return new IssuedTicket(ticket, now.plus(ttl), claims);
-            }
+        if (attempt == 3) {
+            return CompletableFuture.failedFuture(new IllegalStateException("could not store a fresh ticket (NX refused three random keys)"));
         }
-        throw new IllegalStateException("could not store a fresh ticket (NX refused three random keys)");
+        final String ticket = Tickets.newTicket(random);
+        return store.putIfAbsent(key(ticket), json, ttl).thenCompose(stored -> stored
+                ? CompletableFuture.completedFuture(new IssuedTicket(ticket, claims.issuedAt().plus(ttl), claims))
+                : store(claims, json, attempt + 1));
     }
 
     /**

@@ -10,11 +10,10 @@ import java.util.concurrent.CompletionStage;
 public interface TicketStore {
 
     /**
-     * {@code SET key value NX EX ttl}: true when written, false when the key already existed.
-     *
-     * @throws StoreUnavailableException when the store cannot be reached
+     * {@code SET key value NX EX ttl}, without waiting: the stage completes with true when written, false when
+     * the key already existed, and fails with {@link StoreUnavailableException} when the store cannot be reached.
      */
-    boolean putIfAbsent(String key, String value, Duration ttl);
+    CompletionStage<Boolean> putIfAbsent(String key, String value, Duration ttl);
 
     /**
      * {@code GETDEL key}: the value (then gone for everyone) or {@code null} when absent. The

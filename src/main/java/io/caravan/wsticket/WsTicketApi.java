@@ -1,7 +1,9 @@
 package io.caravan.wsticket;
 
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,22 +31,32 @@ public final class WsTicketApi {
 
     /**
      * Issues a ticket to the authenticated subject, bound to the request's Origin when it has
-     * one. Answers {@code {"ticket","expiresAt","url"}}; status and headers are set by the route.
+     * one. Answers {@code {"ticket","expiresAt","url"}}; status and headers are set by the route. Asynchronous:
+     * Camel continues the route when Redis has answered, so no thread waits for it (on the event-loop engine,
+     * {@link EventLoopHttpEngine}, the request never leaves Vert.x's event loops and Lettuce's I/O thread).
      *
-     * @throws StoreUnavailableException when Redis is down (the route answers 503)
+     * @return the body; the stage fails with {@link StoreUnavailableException} when Redis is down (the route
+     *         answers 503)
      */
-    public String issue(final Exchange exchange) throws JsonProcessingException {
+    public CompletionStage<String> issue(final Exchange exchange) {
         final Message in = exchange.getMessage();
         final String subject = in.getHeader(SUBJECT_HEADER, String.class);
         if (subject == null || subject.isBlank()) {
             throw new IllegalStateException("no authenticated subject: the oauth2 policy must run before " + getClass().getSimpleName());
         }
-        final IssuedTicket issued = tickets.issue(subject, in.getHeader("Origin", String.class));
+        return tickets.issue(subject, in.getHeader("Origin", String.class)).thenApply(this::body);
+    }
+
+    private String body(final IssuedTicket issued) {
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("ticket", issued.ticket());
         body.put("expiresAt", issued.expiresAt().toString());
         body.put("url", publicUrl);
-        return JSON.writeValueAsString(body);
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The 503 body while Redis is unreachable. */

@@ -43,7 +43,7 @@ class LettuceTicketStoreTest {
 
     @Test
     void issuedTicketIsRedeemedOnceAndOnlyItsHashIsStored() {
-        final IssuedTicket issued = tickets.issue("alice", null);
+        final IssuedTicket issued = tickets.issue("alice", null).toCompletableFuture().join();
 
         assertThat(issued.expiresAt()).isBetween(Instant.now().plusSeconds(15), Instant.now().plusSeconds(21));
         assertThat(issued.toString()).doesNotContain(issued.ticket());
@@ -65,8 +65,8 @@ class LettuceTicketStoreTest {
     @Test
     void putIfAbsentNeverOverwrites() {
         final String key = "ws-ticket:test:" + System.nanoTime();
-        assertThat(store.putIfAbsent(key, "one", Duration.ofSeconds(5))).isTrue();
-        assertThat(store.putIfAbsent(key, "two", Duration.ofSeconds(5))).isFalse();
+        assertThat(store.putIfAbsent(key, "one", Duration.ofSeconds(5)).toCompletableFuture().join()).isTrue();
+        assertThat(store.putIfAbsent(key, "two", Duration.ofSeconds(5)).toCompletableFuture().join()).isFalse();
         assertThat(store.getAndDelete(key).toCompletableFuture().join()).isEqualTo("one");
         assertThat(store.getAndDelete(key).toCompletableFuture().join()).isNull();
     }
@@ -74,7 +74,7 @@ class LettuceTicketStoreTest {
     @Test
     void expiredTicketIsUnknown() {
         tickets.setTtlSeconds(1);
-        final IssuedTicket issued = tickets.issue("alice", null);
+        final IssuedTicket issued = tickets.issue("alice", null).toCompletableFuture().join();
 
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
                 .until(() -> store.getAndDelete("ws-ticket:probe").toCompletableFuture().join() == null
@@ -85,7 +85,7 @@ class LettuceTicketStoreTest {
 
     @Test
     void originBoundTicketIsConsumedByAWrongOrigin() {
-        final IssuedTicket issued = tickets.issue("alice", "https://app.example");
+        final IssuedTicket issued = tickets.issue("alice", "https://app.example").toCompletableFuture().join();
 
         assertThat(tickets.redeem(issued.ticket(), "https://evil.example").toCompletableFuture().join().outcome())
                 .isEqualTo(Redemption.Outcome.ORIGIN_MISMATCH);
@@ -96,7 +96,7 @@ class LettuceTicketStoreTest {
     @Test
     void corruptValueIsRefused() {
         final String ticket = Tickets.newTicket(new java.security.SecureRandom());
-        store.putIfAbsent(tickets.key(ticket), "not json", Duration.ofSeconds(5));
+        store.putIfAbsent(tickets.key(ticket), "not json", Duration.ofSeconds(5)).toCompletableFuture().join();
 
         assertThat(tickets.redeem(ticket, null).toCompletableFuture().join().outcome()).isEqualTo(Redemption.Outcome.CORRUPT);
     }
@@ -106,7 +106,7 @@ class LettuceTicketStoreTest {
         final ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             for (int round = 0; round < 50; round++) {
-                final IssuedTicket issued = tickets.issue("alice", null);
+                final IssuedTicket issued = tickets.issue("alice", null).toCompletableFuture().join();
                 final CountDownLatch start = new CountDownLatch(1);
                 final List<CompletableFuture<Redemption>> results = new ArrayList<>();
                 for (int i = 0; i < 16; i++) {
@@ -136,8 +136,8 @@ class LettuceTicketStoreTest {
         nowhere.setTimeoutMillis(500);
         try {
             final TicketService service = new TicketService(nowhere);
-            assertThatThrownBy(() -> service.issue("alice", null)).isInstanceOf(StoreUnavailableException.class)
-                    .hasMessageContaining("127.0.0.1:1");
+            assertThatThrownBy(() -> service.issue("alice", null).toCompletableFuture().join())
+                    .hasCauseInstanceOf(StoreUnavailableException.class).cause().hasMessageContaining("127.0.0.1:1");
             assertThat(service.redeem(Tickets.newTicket(new java.security.SecureRandom()), null).toCompletableFuture()
                     .join().outcome()).isEqualTo(Redemption.Outcome.STORE_UNAVAILABLE);
             assertThat(nowhere.ping()).isFalse();

@@ -48,7 +48,31 @@ class WsTicketJBangTest {
                 assertThat(replay.status).isEqualTo(401);
             }
             assertThat(flow.log()).doesNotContain(ticket)
-                    .contains("WebSocket server on 127.0.0.1:" + wsPort + " uses the native epoll transport");
+                    .contains("WebSocket server on 127.0.0.1:" + wsPort + " uses the native epoll transport")
+                    .contains("platform-http /api/ws-tickets runs its route on the Vert.x event loop");
+        }
+    }
+
+    @Test
+    void withRedisUnreachableTheEventLoopRouteAnswers503AndRefusesHandshakes() throws Exception {
+        final RealBrokers brokers = RealBrokers.get();
+        final int httpPort = FreePorts.next();
+        final int wsPort = FreePorts.next();
+        // loopback port 1 refuses at once: Redis "down" for this flow only
+        final Map<String, String> props = Map.of("oauth2.issuer.caravan.uri", brokers.oidcIssuer(),
+                "ws-ticket.redis.port", "1", "ws-ticket.ws.port", String.valueOf(wsPort));
+        try (JBangFlow flow = JBangFlow.start("ws-ticket", httpPort, props)) {
+            final String base = "http://127.0.0.1:" + httpPort;
+            final HttpResponse<String> refused = TicketClient.post(base, DevTokens.token("caravan-admin"), null);
+            assertThat(refused.statusCode()).as(refused.body() + "\n" + flow.log()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(TicketClient.json(refused.body()).path("status").asInt()).isEqualTo(503);
+            try (RawHandshake handshake = RawHandshake.open(wsPort, "/ws/events?ticket=" + Tickets.newTicket(new java.security.SecureRandom()))) {
+                assertThat(handshake.status).isEqualTo(503);
+            }
+            assertThat(flow.log()).contains("platform-http /api/ws-tickets runs its route on the Vert.x event loop")
+                    .contains("127.0.0.1:1");
         }
     }
 }

@@ -256,7 +256,7 @@ class WsTicketRouteTest {
         final String ticket = Tickets.newTicket(new SecureRandom());
         SEEN_TICKETS.add(ticket);
         final String key = service().key(ticket);
-        service().store().putIfAbsent(key, new TicketClaims("late-user", Instant.now(), null).toJson(), Duration.ofSeconds(1));
+        service().store().putIfAbsent(key, new TicketClaims("late-user", Instant.now(), null).toJson(), Duration.ofSeconds(1)).toCompletableFuture().join();
         assertThat(redis.hasKey(key)).isTrue();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> !redis.hasKey(key));
 
