@@ -16,17 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A platform-http engine for routes that never block: under {@code camel run} and Camel K (platform-http on
- * Vert.x) the endpoints that name this engine ({@code platformHttpEngine: "#bean:<this bean>"}) start their
- * route on the Vert.x event loop that read the request, and the route completes asynchronously, instead of
- * Camel's usual hand-over of every request to a Vert.x worker thread that runs the route and waits in it.
- * Such a route must not block: its slow steps must be asynchronous (a bean method that returns a
- * {@code CompletionStage}, like {@link WsTicketApi#issue}); {@code BearerTokenPolicy} verifies a token it has
- * not seen before on a worker thread by itself.
+ * A platform-http engine for routes that never block. Where platform-http runs on camel-platform-http-vertx
+ * ({@code camel run}), the endpoints that name this engine ({@code platformHttpEngine: "#bean:<this bean>"})
+ * start their route on the Vert.x event loop that read the request, and the route completes asynchronously,
+ * instead of Camel's usual hand-over of every request to a Vert.x worker thread that runs the route and waits
+ * in it. Such a route must not block, since the event loop also serves every other connection it owns: its
+ * slow steps must be asynchronous (a bean method that returns a {@code CompletionStage}, like
+ * {@link WsTicketApi#issue}); {@code BearerTokenPolicy} checks a token it has no cached answer for on a worker
+ * thread by itself. Vert.x logs a blocked-thread warning when a step holds the loop for more than 2 s.
  *
- * <p>Off ({@code enabled=false}), or for everything else, it is the runtime's own engine: any other endpoint, a form or multipart request, a proxy or streaming
- * endpoint, a suspended route, and any runtime whose platform-http is not Vert.x (the Spring Boot gateway's is
- * Spring MVC) get the runtime's own consumer.
+ * <p>Off ({@code enabled=false}), and for everything else, it is the runtime's own engine: any endpoint that
+ * does not name it, a form or multipart request, a proxy or streaming endpoint, a suspended route, and any
+ * runtime whose platform-http engine is not camel-platform-http-vertx's (the Spring Boot gateway's is Spring
+ * MVC) get the runtime's own consumer.
  */
 public final class EventLoopHttpEngine extends ServiceSupport implements PlatformHttpEngine, CamelContextAware {
 
