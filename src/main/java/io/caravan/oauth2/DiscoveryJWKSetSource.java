@@ -29,7 +29,11 @@ final class DiscoveryJWKSetSource implements JWKSetSource<SecurityContext> {
     private final URI discoveryUri;
     private final ResourceRetriever retriever;
     private volatile URL jwksUrl;
-    private volatile long lastSuccess = Long.MIN_VALUE;
+    private volatile Fetched last;
+
+    /** A key set as last fetched, and when (the time the caching layers passed in). */
+    record Fetched(JWKSet set, long at) {
+    }
 
     DiscoveryJWKSetSource(final String issuer, final URI discoveryUri, final ResourceRetriever retriever) {
         this.issuer = issuer;
@@ -59,7 +63,7 @@ final class DiscoveryJWKSetSource implements JWKSetSource<SecurityContext> {
             jwksUrl = null;
             throw new JWKSetParseException("JWKS of " + issuer + " is not a JWK set", e);
         }
-        lastSuccess = currentTime;
+        last = new Fetched(set, currentTime);
         return set;
     }
 
@@ -100,7 +104,13 @@ final class DiscoveryJWKSetSource implements JWKSetSource<SecurityContext> {
 
     /** Time (as passed in by the caching layers) of the last successful key-set fetch. */
     long lastSuccess() {
-        return lastSuccess;
+        final Fetched fetched = last;
+        return fetched == null ? Long.MIN_VALUE : fetched.at();
+    }
+
+    /** The last key set fetched (the very object nimbus' cache holds and hands out), or null before the first. */
+    Fetched last() {
+        return last;
     }
 
     @Override

@@ -49,6 +49,9 @@ final class IssuerKeys implements JWKSource<SecurityContext>, AutoCloseable {
     private final ExecutorService refresher;
     private final long refetchIntervalMillis;
     private final long maxKeyAgeMillis;
+    private final long ttlMillis;
+    private final long refreshAheadMillis;
+    private final java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
     private final ReentrantLock forcedFetch = new ReentrantLock();
     private long nextForcedFetch = Long.MIN_VALUE;
 
@@ -69,6 +72,8 @@ final class IssuerKeys implements JWKSource<SecurityContext>, AutoCloseable {
             return t;
         });
         final long ttl = settings.jwksTtl().toMillis();
+        this.ttlMillis = ttl;
+        this.refreshAheadMillis = settings.refreshAhead().toMillis();
         final JWKSource<SecurityContext> built = JWKSourceBuilder.create(base)
                 .retrying(false)
                 .cache(ttl, settings.refreshTimeout().toMillis())
@@ -102,6 +107,35 @@ final class IssuerKeys implements JWKSource<SecurityContext>, AutoCloseable {
             }
         }
         return set;
+    }
+
+    /**
+     * The key set in force now if that is known without any I/O (the set last fetched, while nimbus' cache still
+     * holds it: younger than the TTL), else null. Never blocks. Inside the refresh-ahead window it asks the
+     * background refresher to look at the keys (which starts nimbus' refresh ahead), as a {@link #usableSet}
+     * call would, so that answering from this never lets the keys run out.
+     */
+    JWKSet setWithoutFetching(final long now) {
+        final DiscoveryJWKSetSource.Fetched fetched = base.last();
+        if (fetched == null || now - fetched.at() >= ttlMillis) {
+            return null;
+        }
+        if (now - fetched.at() >= ttlMillis - refreshAheadMillis && nudged.compareAndSet(false, true)) {
+            try {
+                refresher.execute(() -> {
+                    try {
+                        usableSet(clock.millis(), null);
+                    } catch (KeySourceException e) {
+                        LOG.debug("looking at the keys of {} ahead of their expiry failed: {}", issuer, e.getMessage());
+                    } finally {
+                        nudged.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                nudged.set(false); // closed
+            }
+        }
+        return fetched.set();
     }
 
     /** Single flight, at most one forced fetch per refetch interval; an empty list means "unknown key". */

@@ -186,12 +186,17 @@ public final class TokenVerifier implements AutoCloseable {
         return null;
     }
 
-    /** A cached answer still holds: not expired, and the issuer's key set is the one it was verified with. */
+    /**
+     * A cached answer still holds: not expired, and the issuer's key set is the one it was verified with and is
+     * known to be in force without fetching anything (past the JWKS TTL the full check decides, and refetches).
+     */
     private boolean stillValid(final VerifiedTokenCache.Entry hit) {
         if (clock.instant().minus(settings.clockSkew()).isAfter(hit.principal().expiresAt())) {
             return false;
         }
-        return hit.keyEpoch() == keyEpoch(trusted.get(hit.issuerIndex()));
+        final Trusted issuer = trusted.get(hit.issuerIndex());
+        final Object current = issuer.mac != null ? issuer.mac : issuer.keys.setWithoutFetching(clock.millis());
+        return current != null && hit.keyEpoch() == current;
     }
 
     /**

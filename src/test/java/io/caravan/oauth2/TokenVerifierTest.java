@@ -331,6 +331,35 @@ class TokenVerifierTest {
     }
 
     @Test
+    void theCacheIsConsultedWithoutEverFetchingKeys() throws Exception {
+        verifier();
+        final String token = valid();
+        final VerifiedPrincipal first = verifier.verify(token);
+        final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        oidc.holdJwks(gate); // from here any key fetch waits 10 s
+        try {
+            clock.advance(Duration.ofMinutes(10).plusSeconds(1)); // TTL over: only a fetch could confirm the keys
+            final long started = System.nanoTime();
+            assertThat(verifier.cached(token)).isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        } finally {
+            gate.countDown();
+        }
+        assertThat(verifier.verify(token)).isEqualTo(first); // the full check refetches and confirms it
+    }
+
+    @Test
+    void answersFromTheCacheStillRefreshTheKeysAheadOfExpiry() throws Exception {
+        verifier();
+        final String token = valid();
+        final VerifiedPrincipal first = verifier.verify(token);
+        final int fetches = oidc.jwksRequests();
+        clock.advance(Duration.ofMinutes(9).plusSeconds(30)); // refresh-ahead: the last minute of the 10 min TTL
+        assertThat(verifier.cached(token)).isSameAs(first);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> oidc.jwksRequests() > fetches);
+    }
+
+    @Test
     void theCacheIsBoundedAndCanBeTurnedOff() throws Exception {
         final Map<String, String> p = props();
         p.put("oauth2.verified-token-cache-size", "8");
