@@ -122,23 +122,30 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
         return new DelegateAsyncProcessor(processor) {
             @Override
             public boolean process(final Exchange exchange, final AsyncCallback callback) {
-                if (mustNotBlock() && needsFullCheck(exchange)) {
-                    // on a Vert.x event loop (ws-ticket's EventLoopHttpEngine): a token not verified before may need
-                    // the issuer's keys fetched, so it is checked on a worker; the route goes on on this event loop
-                    Vertx.currentContext().executeBlocking(() -> authorize(exchange, routeId), false).onComplete(checked -> {
-                        if (checked.failed()) {
-                            exchange.setException(checked.cause());
-                            callback.done(false);
-                        } else if (!checked.result()) {
-                            exchange.setRouteStop(true);
-                            callback.done(false);
-                        } else {
-                            super.process(exchange, doneSync -> callback.done(false));
-                        }
-                    });
-                    return false;
+                final VerifiedPrincipal known;
+                if (mustNotBlock()) {
+                    final String token = singleBearerToken(exchange);
+                    known = token == null ? null : verifier.cached(token);
+                    if (token != null && known == null) {
+                        // on a Vert.x event loop (ws-ticket's EventLoopHttpEngine): a token with no cached answer may
+                        // need the issuer's keys fetched, so it is checked on a worker; the route goes on on this loop
+                        Vertx.currentContext().executeBlocking(() -> authorize(exchange, routeId, null), false).onComplete(checked -> {
+                            if (checked.failed()) {
+                                exchange.setException(checked.cause());
+                                callback.done(false);
+                            } else if (!checked.result()) {
+                                exchange.setRouteStop(true);
+                                callback.done(false);
+                            } else {
+                                super.process(exchange, doneSync -> callback.done(false));
+                            }
+                        });
+                        return false;
+                    }
+                } else {
+                    known = null;
                 }
-                if (!authorize(exchange, routeId)) {
+                if (!authorize(exchange, routeId, known)) {
                     exchange.setRouteStop(true);
                     callback.done(true);
                     return true;
@@ -192,24 +199,26 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
     }
 
     /**
-     * Whether {@link #authorize} could have to verify a signature or fetch keys: a single bearer token that the
-     * verifier has no valid answer for yet. Anything else (a known token, none, several headers, an oversized one)
-     * is decided at once.
+     * The bearer token of a request with a single {@code Authorization} header of acceptable size, or null: such
+     * requests are the only ones whose check could verify a signature or fetch keys; the rest are decided at once.
      */
-    boolean needsFullCheck(final Exchange exchange) {
+    private String singleBearerToken(final Exchange exchange) {
         if (exchange.getProperty(PRINCIPAL_PROPERTY) != null) {
-            return false;
+            return null;
         }
         final Object authorization = exchange.getMessage().getHeader("Authorization");
         if (!(authorization instanceof String header) || header.length() > verifier.settings().maxTokenLength()) {
-            return false;
+            return null;
         }
-        final String token = bearerToken(header);
-        return token != null && verifier.cached(token) == null;
+        return bearerToken(header);
     }
 
-    /** @return true when the exchange may proceed; otherwise the reply is already set */
-    boolean authorize(final Exchange exchange, final String routeId) {
+    /**
+     * @param known the verifier's cached answer for exactly this request's token (looked up without blocking), or
+     *        null to verify it here
+     * @return true when the exchange may proceed; otherwise the reply is already set
+     */
+    boolean authorize(final Exchange exchange, final String routeId, final VerifiedPrincipal known) {
         final Message in = exchange.getMessage();
         stripCallerSuppliedHeaders(in);
         final VerifiedPrincipal earlier = exchange.getProperty(PRINCIPAL_PROPERTY, VerifiedPrincipal.class);
@@ -234,7 +243,7 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
             if (header.length() > verifier.settings().maxTokenLength()) {
                 throw new TokenRejectedException("token too large");
             }
-            principal = verifier.verify(token);
+            principal = known != null ? known : verifier.verify(token);
         } catch (TokenRejectedException e) {
             LOG.debug("route {}: bearer token rejected: {} (iss={}, kid={})", routeId, e.getMessage(), e.issuer(), e.keyId());
             refuse(in, 401, "Unauthorized", "invalid_token", e.getMessage(), null);

@@ -128,7 +128,7 @@ class BearerTokenPolicyOnEventLoopTest {
     }
 
     @Test
-    void refusalsStillAnswerOnTheEventLoop() throws Exception {
+    void refusalsOnTheEventLoopAreAnsweredAndStopTheRoute() throws Exception {
         final HttpResponse<String> none = HTTP.send(request("/guarded", null), HttpResponse.BodyHandlers.ofString());
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
