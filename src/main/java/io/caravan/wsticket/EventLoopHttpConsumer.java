@@ -55,22 +55,33 @@ final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
                 fail(exchange, ctx, e);
                 return;
             }
-            getAsyncProcessor().process(exchange, doneSync -> {
-                if (Vertx.currentContext() == context) {
-                    respond(ctx, exchange);
-                } else {
-                    context.runOnContext(ignored -> respond(ctx, exchange)); // completed on Lettuce's (or another) thread
-                }
-            });
+            try {
+                getAsyncProcessor().process(exchange, doneSync -> {
+                    if (Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
+                        respond(ctx, exchange);
+                    } else {
+                        context.runOnContext(ignored -> respond(ctx, exchange)); // the route completed on another thread
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                fail(exchange, ctx, e); // Camel reports failures on the exchange; this is only a guard
+            }
         });
     }
 
     private void respond(final RoutingContext ctx, final Exchange exchange) {
-        writeResponse(ctx, exchange, getEndpoint().getHeaderFilterStrategy(), getEndpoint().isMuteException()).onComplete(written -> {
-            if (written.succeeded()) {
+        final Future<Void> written;
+        try {
+            written = writeResponse(ctx, exchange, getEndpoint().getHeaderFilterStrategy(), getEndpoint().isMuteException());
+        } catch (RuntimeException | Error e) {
+            fail(exchange, ctx, e);
+            return;
+        }
+        written.onComplete(result -> {
+            if (result.succeeded()) {
                 complete(exchange);
             } else {
-                fail(exchange, ctx, written.cause());
+                fail(exchange, ctx, result.cause());
             }
         });
     }

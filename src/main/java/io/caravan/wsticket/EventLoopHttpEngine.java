@@ -37,7 +37,6 @@ public final class EventLoopHttpEngine extends ServiceSupport implements Platfor
     private CamelContext camelContext;
     private boolean enabled = true;
     private PlatformHttpEngine standard;
-    private boolean ownsStandard;
 
     @Override
     public PlatformHttpConsumer createConsumer(final PlatformHttpEndpoint endpoint, final Processor processor) {
@@ -74,23 +73,13 @@ public final class EventLoopHttpEngine extends ServiceSupport implements Platfor
                     .newInstance(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class)
                     .orElseThrow(() -> new IllegalStateException("no platform-http engine on the classpath"));
             CamelContextAware.trySetCamelContext(engine, camelContext);
-            ServiceHelper.initService(engine);
-            ServiceHelper.startService(engine);
-            ownsStandard = true;
+            ServiceHelper.initService(engine); // binds it as platform-http-engine, where the component looks first
             if (component.getEngine() == null) {
                 component.setEngine(engine); // one engine for every platform-http endpoint, as without this one
             }
         }
         standard = engine;
         return engine;
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        if (ownsStandard) {
-            ServiceHelper.stopService(standard);
-        }
-        super.doStop();
     }
 
     /** false: every endpoint gets the runtime's own consumer (the route on a worker thread). */

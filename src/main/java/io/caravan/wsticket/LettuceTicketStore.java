@@ -63,7 +63,8 @@ public final class LettuceTicketStore implements TicketStore, AutoCloseable {
 
     /** A command's reply, with the outage state updated and any failure turned into {@link StoreUnavailableException}. */
     private <T> CompletionStage<T> watched(final CompletionStage<T> reply) {
-        return reply.handle((value, error) -> {
+        // Lettuce times out commands and connects itself; this bounds anything else too (the old blocking wait's limit)
+        return reply.toCompletableFuture().orTimeout(timeoutMillis * 2, TimeUnit.MILLISECONDS).handle((value, error) -> {
             if (error != null) {
                 final StoreUnavailableException unavailable = unavailable(error);
                 outage.failed(unavailable);

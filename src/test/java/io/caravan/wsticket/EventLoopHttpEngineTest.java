@@ -77,6 +77,8 @@ class EventLoopHttpEngineTest {
                         .bean(EventLoopHttpEngineTest.this, "storeDown");
                 from("platform-http:/boom?platformHttpEngine=#loopEngine").routeId("boom")
                         .bean(EventLoopHttpEngineTest.this, "failsLater");
+                from("platform-http:/boom-standard").routeId("boom-standard")
+                        .bean(EventLoopHttpEngineTest.this, "failsLater");
                 from("platform-http:/form?platformHttpEngine=#loopEngine").routeId("form")
                         .process(e -> record(e))
                         .setBody(simple("a=${header.a}"));
@@ -88,6 +90,10 @@ class EventLoopHttpEngineTest {
     @AfterEach
     void stop() throws Exception {
         release.countDown();
+        if (context != null) {
+            // every exchange was completed and released, whatever its outcome
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> context.getInflightRepository().size() == 0);
+        }
         if (context != null) {
             context.close();
         }
@@ -184,6 +190,10 @@ class EventLoopHttpEngineTest {
 
         final HttpResponse<String> boom = post("/boom", "text/plain", "");
         assertThat(boom.statusCode()).isEqualTo(500);
+        final HttpResponse<String> camels = post("/boom-standard", "text/plain", "");
+        assertThat(boom.body()).as("the same reply as Camel's own consumer gives").isEqualTo(camels.body());
+        assertThat(boom.headers().firstValue("Content-Type")).isEqualTo(camels.headers().firstValue("Content-Type"));
+        assertThat(camels.statusCode()).isEqualTo(500);
 
         // the event loop is still fine afterwards
         assertThat(post("/quick", "text/plain", "").body()).isEqualTo("quick");

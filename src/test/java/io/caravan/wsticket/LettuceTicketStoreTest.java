@@ -71,6 +71,42 @@ class LettuceTicketStoreTest {
         assertThat(store.getAndDelete(key).toCompletableFuture().join()).isNull();
     }
 
+    /** Hands out {@code fixed} for its first {@code times} tickets, then random bytes. */
+    private static java.security.SecureRandom collidingFor(final int times, final byte fixed) {
+        return new java.security.SecureRandom() {
+            private int calls;
+
+            @Override
+            public synchronized void nextBytes(final byte[] bytes) {
+                if (calls++ < times) {
+                    java.util.Arrays.fill(bytes, fixed);
+                } else {
+                    super.nextBytes(bytes);
+                }
+            }
+        };
+    }
+
+    @Test
+    void aTicketWhoseKeyIsTakenIsDrawnAgainAndTheTakenKeyIsNeverOverwritten() {
+        final byte fixed = (byte) (System.nanoTime() & 0x7f);
+        final String taken = Tickets.newTicket(collidingFor(1, fixed));
+        assertThat(store.putIfAbsent(tickets.key(taken), "taken", Duration.ofSeconds(10)).toCompletableFuture().join()).isTrue();
+
+        final TicketService twice = new TicketService(store, java.time.Clock.systemUTC(), collidingFor(2, fixed));
+        final IssuedTicket issued = twice.issue("alice", null).toCompletableFuture().join();
+
+        assertThat(issued.ticket()).isNotEqualTo(taken); // third draw
+        assertThat(store.getAndDelete(tickets.key(taken)).toCompletableFuture().join()).isEqualTo("taken");
+        assertThat(twice.redeem(issued.ticket(), null).toCompletableFuture().join().isAccepted()).isTrue();
+
+        assertThat(store.putIfAbsent(tickets.key(taken), "taken", Duration.ofSeconds(10)).toCompletableFuture().join()).isTrue();
+        final TicketService always = new TicketService(store, java.time.Clock.systemUTC(), collidingFor(3, fixed));
+        assertThatThrownBy(() -> always.issue("alice", null).toCompletableFuture().join())
+                .hasRootCauseInstanceOf(IllegalStateException.class).hasMessageContaining("NX refused three random keys");
+        assertThat(store.getAndDelete(tickets.key(taken)).toCompletableFuture().join()).isEqualTo("taken");
+    }
+
     @Test
     void expiredTicketIsUnknown() {
         tickets.setTtlSeconds(1);
