@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Off ({@code enabled=false}), and for everything else, it is the runtime's own engine: any endpoint that
  * does not name it, a form or multipart request, a proxy or streaming endpoint, a suspended route, and any
- * runtime whose platform-http engine is not camel-platform-http-vertx's (the Spring Boot gateway's is Spring
- * MVC) get the runtime's own consumer.
+ * runtime whose platform-http engine is not exactly camel-platform-http-vertx's class (the Spring Boot gateway's
+ * is Spring MVC; a runtime's own subclass, such as Camel Quarkus may use, could find its Vert.x router
+ * differently) get the runtime's own consumer. Camel K was not tried.
  */
 public final class EventLoopHttpEngine extends ServiceSupport implements PlatformHttpEngine, CamelContextAware {
 
@@ -41,7 +42,10 @@ public final class EventLoopHttpEngine extends ServiceSupport implements Platfor
     @Override
     public PlatformHttpConsumer createConsumer(final PlatformHttpEndpoint endpoint, final Processor processor) {
         final PlatformHttpEngine engine = standard(endpoint.getComponent());
-        if (enabled && engine instanceof VertxPlatformHttpEngine vertx && endpoint.getPlatformHttpEngine() == this) {
+        // exactly camel-platform-http-vertx's engine (camel run): a runtime's own subclass may find its Vert.x router
+        // differently, so it keeps its own consumer
+        if (enabled && engine instanceof VertxPlatformHttpEngine vertx && engine.getClass() == VertxPlatformHttpEngine.class
+                && endpoint.getPlatformHttpEngine() == this) {
             LOG.info("platform-http {} runs its route on the Vert.x event loop (asynchronously, no worker thread)", endpoint.getPath());
             return new EventLoopHttpConsumer(endpoint, processor, vertx.getHandlers(),
                     VertxPlatformHttpRouter.getRouterNameFromPort(vertx.getServerPort()));
