@@ -2,7 +2,6 @@ package io.caravan.oauth2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,16 +14,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.nimbusds.jose.jwk.RSAKey;
-import io.caravan.common.FreePorts;
 import io.caravan.wsticket.EventLoopHttpEngine;
+import io.caravan.wsticket.OneLoopPlatformHttp;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,9 +36,7 @@ class BearerTokenPolicyOnEventLoopTest {
     private OidcStub oidc;
     private RSAKey key;
     private String issuer;
-    private Vertx vertx;
-    private CamelContext context;
-    private int port;
+    private OneLoopPlatformHttp server;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -53,19 +45,12 @@ class BearerTokenPolicyOnEventLoopTest {
         oidc.serve("caravan", issuer);
         key = OidcStub.rsa("k1");
         oidc.publish(key);
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        port = FreePorts.next();
-        context = new DefaultCamelContext();
+        server = new OneLoopPlatformHttp();
+        final CamelContext context = server.context;
         final java.util.Properties props = new java.util.Properties();
         props.putAll(Map.of("oauth2.issuers", "policy-test", "oauth2.issuer.policy-test.uri", issuer,
                 "oauth2.issuer.policy-test.audience", "api://caravan"));
         context.getPropertiesComponent().setInitialProperties(props);
-        context.getRegistry().bind("vertx", vertx);
-        context.getRegistry().bind("loopEngine", new EventLoopHttpEngine());
-        final VertxPlatformHttpServerConfiguration conf = new VertxPlatformHttpServerConfiguration();
-        conf.setBindHost("127.0.0.1");
-        conf.setBindPort(port);
-        context.addService(new VertxPlatformHttpServer(conf));
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -84,13 +69,12 @@ class BearerTokenPolicyOnEventLoopTest {
     @AfterEach
     void tearDown() throws Exception {
         jwksGate.countDown();
-        context.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server.close();
         oidc.close();
     }
 
     private HttpRequest request(final String path, final String token) {
-        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(server.uri(path))
                 .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.noBody());
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);

@@ -2,7 +2,6 @@ package io.caravan.wsticket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,16 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.caravan.common.FreePorts;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,22 +31,13 @@ class EventLoopHttpEngineTest {
     /** route id → "event-loop" or the thread name that ran its first step */
     private final Map<String, String> firstStepThread = new ConcurrentHashMap<>();
     private final CountDownLatch release = new CountDownLatch(1);
-    private Vertx vertx;
+    private OneLoopPlatformHttp server;
     private CamelContext context;
-    private int port;
 
     private void start(final boolean enabled) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        port = FreePorts.next();
-        context = new DefaultCamelContext();
-        context.getRegistry().bind("vertx", vertx);
-        final EventLoopHttpEngine engine = new EventLoopHttpEngine();
-        engine.setEnabled(enabled);
-        context.getRegistry().bind("loopEngine", engine);
-        final VertxPlatformHttpServerConfiguration conf = new VertxPlatformHttpServerConfiguration();
-        conf.setBindHost("127.0.0.1");
-        conf.setBindPort(port);
-        context.addService(new VertxPlatformHttpServer(conf));
+        server = new OneLoopPlatformHttp();
+        server.engine.setEnabled(enabled);
+        context = server.context;
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -90,15 +74,10 @@ class EventLoopHttpEngineTest {
     @AfterEach
     void stop() throws Exception {
         release.countDown();
-        if (context != null) {
+        if (server != null) {
             // every exchange was completed and released, whatever its outcome
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> context.getInflightRepository().size() == 0);
-        }
-        if (context != null) {
-            context.close();
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.close();
         }
     }
 
@@ -135,7 +114,7 @@ class EventLoopHttpEngineTest {
     }
 
     private HttpRequest request(final String path, final String contentType, final String body) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+        return HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
