@@ -47,10 +47,7 @@ class BearerTokenPolicyOnEventLoopTest {
         oidc.publish(key);
         server = new OneLoopPlatformHttp();
         final CamelContext context = server.context;
-        final java.util.Properties props = new java.util.Properties();
-        props.putAll(Map.of("oauth2.issuers", "policy-test", "oauth2.issuer.policy-test.uri", issuer,
-                "oauth2.issuer.policy-test.audience", "api://caravan"));
-        context.getPropertiesComponent().setInitialProperties(props);
+        BearerTokenPolicyTest.trustPolicyTestIssuer(context, issuer);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

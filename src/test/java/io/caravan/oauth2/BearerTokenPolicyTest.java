@@ -34,12 +34,7 @@ class BearerTokenPolicyTest {
         key = OidcStub.rsa("k1");
         oidc.publish(key);
         context = new DefaultCamelContext();
-        final java.util.Properties props = new java.util.Properties();
-        // issuer id "policy-test": the test JVM also carries the real brokers' system property
-        // oauth2.issuer.caravan.uri, and Camel lets system properties win
-        props.putAll(Map.of("oauth2.issuers", "policy-test", "oauth2.issuer.policy-test.uri", issuer,
-                "oauth2.issuer.policy-test.audience", "api://caravan"));
-        context.getPropertiesComponent().setInitialProperties(props);
+        trustPolicyTestIssuer(context, issuer);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -60,6 +55,17 @@ class BearerTokenPolicyTest {
         });
         context.start();
         template = context.createProducerTemplate();
+    }
+
+    /**
+     * The oauth2 properties that make {@code issuer} the only trusted one, under the id "policy-test": the test JVM
+     * also carries the real brokers' system property oauth2.issuer.caravan.uri, and Camel lets system properties win.
+     */
+    static void trustPolicyTestIssuer(final CamelContext context, final String issuer) {
+        final java.util.Properties props = new java.util.Properties();
+        props.putAll(Map.of("oauth2.issuers", "policy-test", "oauth2.issuer.policy-test.uri", issuer,
+                "oauth2.issuer.policy-test.audience", "api://caravan"));
+        context.getPropertiesComponent().setInitialProperties(props);
     }
 
     @AfterEach
