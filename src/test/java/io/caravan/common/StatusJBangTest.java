@@ -18,6 +18,10 @@ class StatusJBangTest {
 
             assertThat(response.statusCode()).as(flow.log()).isEqualTo(200);
             assertThat(response.body()).contains("\"status-describe\":\"Started\"");
+
+            final HttpResponse<String> openApi = HttpTestClient.get("http://127.0.0.1:" + port + "/api/openapi.json");
+            assertThat(openApi.statusCode()).as(flow.log()).isEqualTo(200);
+            assertThat(openApi.body()).contains("\"openapi\" : \"3.", "\"/api/status\"").doesNotContain("/api/whoami");
         }
     }
 }
