@@ -152,31 +152,43 @@ public final class TsMulticastChannels extends RoutePolicySupport implements Cam
 
     /** The control API: {@code action} is start or stop; answers the channel's JSON. */
     public String control(final String id, final String action) throws Exception {
-        final Channel channel;
-        synchronized (this) {
-            channel = channels.get(id);
-        }
-        if (channel == null) {
-            throw new UnknownChannelException(id);
-        }
-        switch (action == null ? "" : action) {
-            case "start" -> {
-                final ServiceStatus status = camelContext.getRouteController().getRouteStatus(ROUTE_PREFIX + id);
-                if (status != null && status.isStarted()) {
-                    startSender(channel); // a finished (non-looping) channel plays again
-                } else {
-                    camelContext.getRouteController().startRoute(ROUTE_PREFIX + id);
-                }
-            }
-            case "stop" -> {
-                stopSender(channel);
-                camelContext.getRouteController().stopRoute(ROUTE_PREFIX + id);
-            }
+        return switch (action == null ? "" : action) {
+            case "start" -> start(id);
+            case "stop" -> stop(id);
             default -> throw new IllegalArgumentException("action must be start or stop, was '" + action + "'");
+        };
+    }
+
+    /** Starts the channel (plays a finished, non-looping channel again); answers its JSON. */
+    public String start(final String id) throws Exception {
+        final Channel channel = channel(id);
+        final ServiceStatus status = camelContext.getRouteController().getRouteStatus(ROUTE_PREFIX + id);
+        if (status != null && status.isStarted()) {
+            startSender(channel); // a finished (non-looping) channel plays again
+        } else {
+            camelContext.getRouteController().startRoute(ROUTE_PREFIX + id);
         }
         synchronized (this) {
             return JSON.writeValueAsString(view(channel));
         }
+    }
+
+    /** Stops the channel's sender and route; answers its JSON. */
+    public String stop(final String id) throws Exception {
+        final Channel channel = channel(id);
+        stopSender(channel);
+        camelContext.getRouteController().stopRoute(ROUTE_PREFIX + id);
+        synchronized (this) {
+            return JSON.writeValueAsString(view(channel));
+        }
+    }
+
+    private synchronized Channel channel(final String id) {
+        final Channel channel = channels.get(id);
+        if (channel == null) {
+            throw new UnknownChannelException(id);
+        }
+        return channel;
     }
 
     /** The state the list shows for one channel: sending, finished, stopped, started, ... */
