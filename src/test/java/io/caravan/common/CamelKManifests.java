@@ -59,6 +59,8 @@ public final class CamelKManifests {
     private static final Pattern NOT_FOR_THE_CLUSTER = Pattern.compile("camel\\.jbang\\..*|server\\..*");
     private static final Pattern LOCAL_ADDRESS = Pattern.compile("(?i)localhost|127\\.0\\.0\\.1|\\[::1]|0:0:0:0:0:0:0:1");
     private static final String MULTUS_NETWORKS = "k8s.v1.cni.cncf.io/networks";
+    /** The step keys whose URI Camel K's YAML inspector resolves. */
+    private static final Set<String> ENDPOINT_KEYS = Set.of("from", "to", "to-d", "toD", "wire-tap", "wireTap");
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Map<String, JsonSchema> SCHEMAS = Map.of(
@@ -66,6 +68,7 @@ public final class CamelKManifests {
             "Pipe", schema("camel.apache.org_pipes.yaml"));
     private static final Set<String> CATALOG_ARTIFACTS = catalogArtifacts();
     private static final Set<String> CAMEL_QUARKUS_EXTENSIONS = camelQuarkusExtensions();
+    private static final Set<String> CATALOG_SCHEMES = catalogSchemes();
 
     private CamelKManifests() {
     }
@@ -615,6 +618,45 @@ public final class CamelKManifests {
         return problems;
     }
 
+    /**
+     * What Camel K 2.10.1's YAML inspector (pkg/util/source/inspector_yaml.go, inspector.go) does with
+     * the Integration's sources before any build: it collects the URIs of from/to/toD/wireTap steps and
+     * fails the Integration ("component not found for uri ... in camel catalog") for any scheme its
+     * catalog does not know, unless the scheme is a property placeholder. Returns one line per such URI.
+     */
+    public static List<String> inspectionProblems(final Path flowDir) throws IOException {
+        final List<String> problems = new ArrayList<>();
+        for (final JsonNode source : integration(flowDir).path("spec").path("sources")) {
+            final Path copy = flowDir.resolve(source.path("name").asText());
+            if (!Files.isRegularFile(copy)) {
+                continue;
+            }
+            final List<String> uris = new ArrayList<>();
+            collectUris(null, YAML.readTree(copy.toFile()), uris);
+            for (final String uri : uris) {
+                String scheme = uri.contains(":") ? uri.substring(0, uri.indexOf(':')) : uri;
+                scheme = scheme.contains("?") ? scheme.substring(0, scheme.indexOf('?')) : scheme;
+                if (!(scheme.startsWith("{{") && scheme.contains("}}")) && !CATALOG_SCHEMES.contains(scheme)) {
+                    problems.add(copy.getFileName() + ": the operator knows no component '" + scheme + "' (" + uri + ")");
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void collectUris(final String key, final JsonNode node, final List<String> uris) {
+        if (node.isTextual() && key != null && ENDPOINT_KEYS.contains(key)) {
+            uris.add(node.asText());
+        } else if (node.isObject()) {
+            if (key != null && ENDPOINT_KEYS.contains(key) && node.path("uri").isTextual()) {
+                uris.add(node.path("uri").asText());
+            }
+            node.fields().forEachRemaining(e -> collectUris(e.getKey(), e.getValue(), uris));
+        } else if (node.isArray()) {
+            node.forEach(el -> collectUris(key, el, uris));
+        }
+    }
+
     /** Whether kubectl (with its built-in kustomize) is on the PATH. */
     public static boolean kubectlAvailable() {
         try {
@@ -689,6 +731,17 @@ public final class CamelKManifests {
             final Set<String> out = new TreeSet<>();
             spec.path("artifacts").fieldNames().forEachRemaining(out::add);
             spec.path("loaders").forEach(l -> out.add(l.path("artifactId").asText()));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The component schemes of that catalog (what its YAML inspector resolves endpoint URIs against). */
+    private static Set<String> catalogSchemes() {
+        try (InputStream in = CamelKManifests.class.getResourceAsStream("/camel-k-crds/camel-catalog-3.15.3.yaml")) {
+            final Set<String> out = new TreeSet<>();
+            YAML.readTree(in).path("spec").path("artifacts").forEach(a -> a.path("schemes").forEach(sc -> out.add(sc.path("id").asText())));
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
