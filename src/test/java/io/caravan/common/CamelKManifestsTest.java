@@ -235,6 +235,13 @@ class CamelKManifestsTest {
     }
 
     @Test
+    void anIntegrationThatCarriesAnotherFlowMustAgreeWithItsFolder() throws Exception {
+        assertThat(CamelKManifests.propertyProblems(BROKEN.resolve("flows/carrier"), CamelKManifests.routes()))
+                .anySatisfy(p -> assertThat(p).contains("camel.main.name=other but camel-k/status sets caravan"))
+                .anySatisfy(p -> assertThat(p).contains("status.htp.path of camel-k/status is missing here"));
+    }
+
+    @Test
     void aMisnamedFlowFails() throws Exception {
         assertThat(CamelKManifests.nameProblems(BROKEN_FLOW))
                 .anySatisfy(p -> assertThat(p).contains("metadata.name is state, not status"))
