@@ -2,54 +2,55 @@ package io.caravan.tsmulticast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.caravan.common.CamelKManifests;
 import io.caravan.common.ProjectDir;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** camel-k/ts-multicast: valid, carries the flow verbatim, and runs a single sender. */
+/** camel-k/ts-multicast: valid, one sender, and it sends on the Multus interface from the media volume. */
 class TsMulticastManifestTest {
 
-    private static final Path MANIFEST = ProjectDir.resolve("camel-k/ts-multicast/ts-multicast.yaml");
-    private static List<JsonNode> docs;
+    private static final Path FLOW = ProjectDir.resolve("camel-k/ts-multicast");
 
-    @BeforeAll
-    static void read() throws Exception {
-        docs = new ArrayList<>(new YAMLMapper().readValues(new YAMLFactory().createParser(MANIFEST.toFile()), JsonNode.class).readAll());
+    @Test
+    void validatesAndDefinesWhatItNames() throws Exception {
+        assertThat(CamelKManifests.problems(CamelKManifests.manifest(FLOW))).isEmpty();
+        assertThat(CamelKManifests.referenceProblems(FLOW)).isEmpty();
     }
 
     @Test
-    void validatesAgainstTheCamelKCrd() throws Exception {
-        assertThat(CamelKManifests.problems(MANIFEST)).isEmpty();
-    }
-
-    @Test
-    void carriesTheFlowYamlAndPropertiesVerbatim() throws Exception {
-        assertThat(docs.get(0).at("/spec/sources/0/content").asText())
-                .isEqualTo(Files.readString(ProjectDir.resolve("routes/ts-multicast/ts-multicast.camel.yaml")));
-        assertThat(docs.get(1).at("/data/application.properties").asText())
-                .isEqualTo(Files.readString(ProjectDir.resolve("routes/ts-multicast/application.properties")));
-    }
-
-    @Test
-    void oneSenderPodAtATime() {
-        final JsonNode integration = docs.get(0);
+    void oneSenderPodAtATime() throws Exception {
+        final JsonNode integration = CamelKManifests.integration(FLOW);
         assertThat(integration.at("/spec/replicas").asInt()).isEqualTo(1);
         assertThat(integration.at("/spec/traits/deployment/strategy").asText()).isEqualTo("Recreate");
+        assertThat(integration.at("/spec/traits/pdb").isMissingNode()).as("a PDB on one pod would block node drains").isTrue();
     }
 
     @Test
-    void declaresTheComponentsTheFlowUses() {
+    void declaresTheComponentsTheFlowUses() throws Exception {
         final List<String> deps = new ArrayList<>();
-        docs.get(0).at("/spec/dependencies").forEach(d -> deps.add(d.asText()));
-        assertThat(deps).contains("camel:netty", "camel:platform-http", "camel:timer", "camel:direct", "mvn:io.caravan:caravan:0.1.0-SNAPSHOT");
+        CamelKManifests.integration(FLOW).at("/spec/dependencies").forEach(d -> deps.add(d.asText()));
+        assertThat(deps).contains("camel:netty", "camel:platform-http", "camel:timer", "camel:direct", "camel:bean")
+                .anyMatch(d -> d.startsWith("mvn:io.caravan:caravan:"));
+    }
+
+    @Test
+    void sendsOnTheMultusInterfaceFromTheMediaVolume() throws Exception {
+        final JsonNode integration = CamelKManifests.integration(FLOW);
+        final String network = integration.at("/metadata/annotations").path("k8s.v1.cni.cncf.io/networks").asText();
+        assertThat(network).isEqualTo("caravan-multicast");
+        assertThat(integration.at("/spec/traits/owner/targetAnnotations").toString()).contains("k8s.v1.cni.cncf.io/networks");
+        final Properties props = CamelKManifests.mountedProperties(FLOW);
+        assertThat(props.getProperty("ts-multicast.default.interface")).isEqualTo("net1");
+        final String mountPath = integration.at("/spec/traits/mount/volumes/0").asText().split(":", 2)[1];
+        assertThat(integration.at("/spec/traits/mount/volumes/0").asText()).startsWith("ts-multicast-media:");
+        for (final String channel : props.getProperty("ts-multicast.channels").split(",")) {
+            assertThat(props.getProperty("ts-multicast.channel." + channel.strip() + ".source")).startsWith(mountPath + "/");
+        }
     }
 }
