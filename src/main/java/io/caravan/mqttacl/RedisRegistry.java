@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,6 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.caravan.common.LettuceResources;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -43,8 +44,15 @@ import org.slf4j.LoggerFactory;
  * cache entries, so a change is seen by the next callback everywhere. When the subscription
  * (re)connects the whole cache is dropped, because messages may have been missed meanwhile.
  * <p>
- * Redis down: reads fall back to whatever is cached (even past its TTL); with nothing cached they
- * throw {@link RegistryUnavailableException}. One WARN line per outage, one INFO line when it ends.
+ * Every cache is bounded by size and time (anyone who reaches the broker chooses the usernames
+ * that get looked up): found entries per kind ({@link CacheLimits#maxEntries()}, kept at most
+ * {@link CacheLimits#maxStaleSeconds()} for outages), and "not found" answers of every kind in one
+ * separate, smaller cache ({@link CacheLimits#negativeMaxEntries()}, {@link CacheLimits#negativeTtlSeconds()}),
+ * so that a flood of unknown names cannot push the known devices out.
+ * <p>
+ * Redis down: reads fall back to whatever found entry is still cached (even past its TTL); with
+ * nothing cached they throw {@link RegistryUnavailableException}. One WARN line per outage, one
+ * INFO line when it ends.
  */
 public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
@@ -55,10 +63,12 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
     private final RedisURI uri;
     private final long cacheTtlMillis;
     private final long timeoutMillis;
-    private final Map<String, Cached<Optional<Device>>> devices = new ConcurrentHashMap<>();
-    private final Map<String, Cached<Set<String>>> userDevices = new ConcurrentHashMap<>();
-    private final Map<String, Cached<Optional<Token>>> tokens = new ConcurrentHashMap<>();
-    private final Map<String, Cached<Long>> services = new ConcurrentHashMap<>();
+    private final Cache<String, Cached<Optional<Device>>> devices;
+    private final Cache<String, Cached<Set<String>>> userDevices;
+    private final Cache<String, Cached<Optional<Token>>> tokens;
+    private final Cache<String, Cached<Long>> services;
+    /** "Not found" answers of every kind, keyed like the invalidation messages ("device:d", "token:h"...). */
+    private final Cache<String, Long> absent;
     private final AtomicLong generation = new AtomicLong();
     private final AtomicBoolean up = new AtomicBoolean(true);
     private final Object connectLock = new Object();
@@ -76,15 +86,61 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
     }
 
     /**
+     * The caches' bounds (mqtt-acl.cache.* in routes/mqtt-acl/application.properties).
+     *
+     * @param maxEntries         found entries kept per kind (devices, users, tokens, services)
+     * @param maxStaleSeconds    how long a found entry is kept at all: past the TTL it is only
+     *                           served while Redis is down (at least the TTL)
+     * @param negativeMaxEntries "not found" answers kept, all kinds together
+     * @param negativeTtlSeconds how long a "not found" answer is kept (a registration drops it at once)
+     */
+    public record CacheLimits(long maxEntries, long maxStaleSeconds, long negativeMaxEntries, long negativeTtlSeconds) {
+
+        public static final CacheLimits DEFAULTS = new CacheLimits(100_000, 3_600, 10_000, 60);
+
+        public CacheLimits {
+            if (maxEntries < 1 || negativeMaxEntries < 0 || maxStaleSeconds < 0 || negativeTtlSeconds < 0) {
+                throw new IllegalArgumentException("cache limits must be positive: " + maxEntries + ", " + maxStaleSeconds
+                        + ", " + negativeMaxEntries + ", " + negativeTtlSeconds);
+            }
+        }
+    }
+
+    /**
      * @param redisUri        e.g. {@code redis://127.0.0.1:6379}
      * @param cacheTtlSeconds safety net: entries are reloaded after this even without invalidation
      * @param timeoutMillis   connect and command timeout (keep it short: the broker waits)
      */
     public RedisRegistry(final String redisUri, final long cacheTtlSeconds, final long timeoutMillis) {
+        this(redisUri, cacheTtlSeconds, timeoutMillis, CacheLimits.DEFAULTS);
+    }
+
+    /** For YAML beans: the caches' bounds as flat values (see {@link CacheLimits}). */
+    public RedisRegistry(final String redisUri, final long cacheTtlSeconds, final long timeoutMillis, final long cacheMaxEntries,
+            final long cacheMaxStaleSeconds, final long cacheNegativeMaxEntries, final long cacheNegativeTtlSeconds) {
+        this(redisUri, cacheTtlSeconds, timeoutMillis,
+                new CacheLimits(cacheMaxEntries, cacheMaxStaleSeconds, cacheNegativeMaxEntries, cacheNegativeTtlSeconds));
+    }
+
+    public RedisRegistry(final String redisUri, final long cacheTtlSeconds, final long timeoutMillis, final CacheLimits limits) {
         this.uri = RedisURI.create(redisUri);
         this.uri.setTimeout(Duration.ofMillis(timeoutMillis));
         this.cacheTtlMillis = cacheTtlSeconds * 1000L;
         this.timeoutMillis = timeoutMillis;
+        final Duration keep = Duration.ofSeconds(Math.max(limits.maxStaleSeconds(), cacheTtlSeconds));
+        this.devices = found(limits.maxEntries(), keep);
+        this.userDevices = found(limits.maxEntries(), keep);
+        this.tokens = found(limits.maxEntries(), keep);
+        this.services = found(limits.maxEntries(), keep);
+        this.absent = Caffeine.newBuilder()
+                .maximumSize(limits.negativeMaxEntries())
+                .expireAfterWrite(Duration.ofSeconds(Math.min(limits.negativeTtlSeconds(), Math.max(cacheTtlSeconds, 0))))
+                .executor(Runnable::run) // evict on the caller's thread: the bound holds at once, no pool needed
+                .build();
+    }
+
+    private static <T> Cache<String, Cached<T>> found(final long maxEntries, final Duration keep) {
+        return Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(keep).executor(Runnable::run).build();
     }
 
     /** Creates the client and tries to connect; never fails when Redis is down (retried on use). */
@@ -144,7 +200,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
     // ------------------------------------------------------------------ reads (cached)
 
     public Optional<Device> device(final String id) {
-        return cached(devices, id, () -> loadDevice(id));
+        return cached(devices, "device:", id, Optional.empty(), () -> loadDevice(id));
     }
 
     @Override
@@ -159,19 +215,19 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     @Override
     public Set<String> devicesOf(final String user) {
-        return cached(userDevices, user, () -> Set.copyOf(await(commands().smembers(userKey(user)))));
+        return cached(userDevices, "user:", user, Set.of(), () -> Set.copyOf(await(commands().smembers(userKey(user)))));
     }
 
     /** The token's owner while it is valid. */
     public Optional<Token> token(final String token) {
         final String key = Secrets.tokenKey(token);
-        final Optional<Token> found = cached(tokens, key, () -> loadToken(key));
+        final Optional<Token> found = cached(tokens, "token:", key, Optional.empty(), () -> loadToken(key));
         return found.filter(t -> t.expiresAtMillis() > System.currentTimeMillis());
     }
 
     /** Whether {@code username} authenticated as a service with a token that has not expired yet. */
     public boolean isServiceSession(final String username) {
-        final long until = cached(services, username, () -> {
+        final long until = cached(services, "service:", username, 0L, () -> {
             final String v = await(commands().get(PREFIX + "service:" + username));
             return v == null ? 0L : Long.parseLong(v);
         });
@@ -300,8 +356,8 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
             return;
         }
         write(redis -> redis.set(PREFIX + "service:" + username, String.valueOf(expiresAtMillis), SetArgs.Builder.px(ttl)));
-        services.put(username, new Cached<>(expiresAtMillis, System.currentTimeMillis()));
         publish(List.of("service:" + username));
+        services.put(username, new Cached<>(expiresAtMillis, System.currentTimeMillis()));
     }
 
     // ------------------------------------------------------------------ health
@@ -326,10 +382,21 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
     /** Drops every cached entry (also done when the invalidation subscription reconnects). */
     public void clearCache() {
         generation.incrementAndGet();
-        devices.clear();
-        userDevices.clear();
-        tokens.clear();
-        services.clear();
+        devices.invalidateAll();
+        userDevices.invalidateAll();
+        tokens.invalidateAll();
+        services.invalidateAll();
+        absent.invalidateAll();
+    }
+
+    /** How many entries the caches hold now, found and "not found" answers together (for tests and metrics). */
+    public long cacheSize() {
+        long size = 0;
+        for (final Cache<String, ?> c : List.of(devices, userDevices, tokens, services, absent)) {
+            c.cleanUp();
+            size += c.estimatedSize();
+        }
+        return size;
     }
 
     /** Applies one invalidation message ("device:d", "user:u", "token:h", "service:u", "all"). */
@@ -339,28 +406,46 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         final String kind = colon < 0 ? message : message.substring(0, colon);
         final String key = colon < 0 ? "" : message.substring(colon + 1);
         switch (kind) {
-            case "device" -> devices.remove(key);
-            case "user" -> userDevices.remove(key);
-            case "token" -> tokens.remove(key);
-            case "service" -> services.remove(key);
-            default -> clearCache();
+            case "device" -> devices.invalidate(key);
+            case "user" -> userDevices.invalidate(key);
+            case "token" -> tokens.invalidate(key);
+            case "service" -> services.invalidate(key);
+            default -> {
+                clearCache();
+                return;
+            }
         }
+        absent.invalidate(message);
     }
 
     // ------------------------------------------------------------------ internals
 
-    private <T> T cached(final Map<String, Cached<T>> cache, final String key, final Supplier<T> loader) {
-        final Cached<T> hit = cache.get(key);
+    /**
+     * The cached answer for {@code key} while fresh, else loads it: a found value goes to
+     * {@code cache}, a "not found" one ({@code none}) to the shared, smaller {@link #absent} cache.
+     */
+    private <T> T cached(final Cache<String, Cached<T>> cache, final String kind, final String key, final T none,
+            final Supplier<T> loader) {
         final long now = System.currentTimeMillis();
+        final String absentKey = kind + key;
+        final Cached<T> hit = cache.getIfPresent(key);
         if (hit != null && now - hit.loadedAt < cacheTtlMillis) {
             return hit.value;
+        }
+        if (hit == null && absent.getIfPresent(absentKey) != null) {
+            return none; // expires after the negative TTL, or at once when a write names it
         }
         final long gen = generation.get();
         try {
             final T value = loader.get();
             markUp();
             if (generation.get() == gen) {
-                cache.put(key, new Cached<>(value, now));
+                if (none.equals(value)) {
+                    cache.invalidate(key);
+                    absent.put(absentKey, now);
+                } else {
+                    cache.put(key, new Cached<>(value, now));
+                }
             }
             return value;
         } catch (RegistryUnavailableException e) {
