@@ -10,6 +10,11 @@ public final class MqttAuthBuilder {
     private ServiceTokenVerifier verifier = ServiceTokenVerifier.NONE;
     private String superusers = "";
     private long superuserCacheSeconds = 60;
+    private int superuserMaxFailures = Superusers.Limits.DEFAULTS.maxFailures();
+    private long superuserFailureWindowSeconds = Superusers.Limits.DEFAULTS.failureWindowSeconds();
+    private int superuserMaxConcurrentHashes = Superusers.Limits.DEFAULTS.maxConcurrentHashes();
+    private long superuserHashWaitMillis = Superusers.Limits.DEFAULTS.hashWaitMillis();
+    private long superuserTrackedNames = Superusers.Limits.DEFAULTS.trackedNames();
     private String tokenPrefix = "mqtt_";
     private String serviceScope = "mqtt:service";
     private String deviceWrite = String.join(",", AclTemplates.DEFAULTS.deviceWrite());
@@ -26,7 +31,9 @@ public final class MqttAuthBuilder {
         if (tokenPrefix == null || tokenPrefix.length() < 3) {
             throw new IllegalArgumentException("tokenPrefix must have 3 characters at least");
         }
-        return new MqttAuth(new Superusers(superusers, superuserCacheSeconds), registry,
+        final Superusers.Limits limits = new Superusers.Limits(superuserMaxFailures, superuserFailureWindowSeconds,
+                superuserMaxConcurrentHashes, superuserHashWaitMillis, superuserTrackedNames);
+        return new MqttAuth(new Superusers(superusers, superuserCacheSeconds, java.time.Clock.systemUTC(), limits), registry,
                 new AclPolicy(AclTemplates.of(deviceWrite, deviceRead, userWrite, userRead, serviceWrite, serviceRead)),
                 verifier, tokenPrefix, serviceScope);
     }
@@ -45,6 +52,26 @@ public final class MqttAuthBuilder {
 
     public void setSuperuserCacheSeconds(final long superuserCacheSeconds) {
         this.superuserCacheSeconds = superuserCacheSeconds;
+    }
+
+    public void setSuperuserMaxFailures(final int superuserMaxFailures) {
+        this.superuserMaxFailures = superuserMaxFailures;
+    }
+
+    public void setSuperuserFailureWindowSeconds(final long superuserFailureWindowSeconds) {
+        this.superuserFailureWindowSeconds = superuserFailureWindowSeconds;
+    }
+
+    public void setSuperuserMaxConcurrentHashes(final int superuserMaxConcurrentHashes) {
+        this.superuserMaxConcurrentHashes = superuserMaxConcurrentHashes;
+    }
+
+    public void setSuperuserHashWaitMillis(final long superuserHashWaitMillis) {
+        this.superuserHashWaitMillis = superuserHashWaitMillis;
+    }
+
+    public void setSuperuserTrackedNames(final long superuserTrackedNames) {
+        this.superuserTrackedNames = superuserTrackedNames;
     }
 
     public void setTokenPrefix(final String tokenPrefix) {
