@@ -171,7 +171,7 @@ public final class MqttAclAdmin {
 
     private void requireDeviceId(final String id) {
         if (!MqttNames.isValidDeviceId(id)) {
-            throw new IllegalArgumentException("device id must be 1-128 of [A-Za-z0-9._:-]");
+            throw new IllegalArgumentException("device id must be 1-128 of [A-Za-z0-9._-]");
         }
         if (id.startsWith(tokenPrefix) || reservedNames.contains(id)) {
             throw new IllegalArgumentException("device id " + id + " is reserved");
@@ -179,8 +179,9 @@ public final class MqttAclAdmin {
     }
 
     private static String requireUser(final String user) {
-        if (user == null || user.isBlank() || user.length() > 256 || user.chars().anyMatch(c -> c < 0x20)) {
-            throw new IllegalArgumentException("user missing or malformed");
+        if (!MqttNames.isValidUserId(user)) {
+            throw new IllegalArgumentException("user id missing or malformed: 1-256 characters, none of '/', '+', '#', ':',"
+                    + " whitespace or control characters");
         }
         return user;
     }

@@ -34,8 +34,8 @@ public final class MqttAuth {
 
     /** CONNECT: username and password (clientid may be empty: the legacy plugin does not send it). */
     public boolean authenticate(final String username, final String password, final String clientId) {
-        if (!MqttNames.isSafeUsername(username) || !isSafeClient(clientId) || password == null || password.isEmpty()) {
-            return false;
+        if (!MqttNames.isValidUserId(username) || !isSafeClient(clientId) || password == null || password.isEmpty()) {
+            return false; // never reaches Redis: such a name could address another key (device x:owners)
         }
         try {
             if (superusers.isSuperuser(username)) {
@@ -47,7 +47,7 @@ public final class MqttAuth {
             if (looksLikeJwt(password)) {
                 return authenticateService(username, password);
             }
-            final Optional<Device> device = registry.device(username);
+            final Optional<Device> device = MqttNames.isValidDeviceId(username) ? registry.device(username) : Optional.empty();
             if (device.isEmpty()) {
                 // nobody: the same limited slow check as a superuser's, so nothing tells the two apart
                 return superusers.check(username, password);
@@ -60,11 +60,11 @@ public final class MqttAuth {
     }
 
     public boolean isSuperuser(final String username) {
-        return MqttNames.isSafeUsername(username) && superusers.isSuperuser(username);
+        return MqttNames.isValidUserId(username) && superusers.isSuperuser(username);
     }
 
     public boolean acl(final String username, final String clientId, final String topic, final Access access) {
-        if (!MqttNames.isSafeUsername(username) || !isSafeClient(clientId)) {
+        if (!MqttNames.isValidUserId(username) || !isSafeClient(clientId)) {
             return false;
         }
         try {
@@ -88,7 +88,7 @@ public final class MqttAuth {
         if (username.startsWith(tokenPrefix)) {
             return registry.token(username).map(t -> Identity.user(username, t.subject())).orElse(null);
         }
-        if (registry.device(username).isPresent()) {
+        if (MqttNames.isValidDeviceId(username) && registry.device(username).isPresent()) {
             return Identity.device(username);
         }
         if (registry.isServiceSession(username)) {

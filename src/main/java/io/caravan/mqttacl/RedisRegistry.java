@@ -19,6 +19,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.caravan.common.LettuceResources;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -199,7 +200,11 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     // ------------------------------------------------------------------ reads (cached)
 
+    /** The device, if registered; empty without asking Redis when {@code id} is no valid device id. */
     public Optional<Device> device(final String id) {
+        if (!MqttNames.isValidDeviceId(id)) {
+            return Optional.empty();
+        }
         return cached(devices, "device:", id, Optional.empty(), () -> loadDevice(id));
     }
 
@@ -215,6 +220,9 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     @Override
     public Set<String> devicesOf(final String user) {
+        if (!MqttNames.isValidUserId(user)) {
+            return Set.of();
+        }
         return cached(userDevices, "user:", user, Set.of(), () -> Set.copyOf(await(commands().smembers(userKey(user)))));
     }
 
@@ -227,6 +235,9 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     /** Whether {@code username} authenticated as a service with a token that has not expired yet. */
     public boolean isServiceSession(final String username) {
+        if (!MqttNames.isValidUserId(username)) {
+            return false;
+        }
         final long until = cached(services, "service:", username, 0L, () -> {
             final String v = await(commands().get(PREFIX + "service:" + username));
             return v == null ? 0L : Long.parseLong(v);
@@ -238,6 +249,8 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     /** Registers a device; returns its new secret (shown once), or null for a certificate-only device. */
     public String register(final String id, final boolean withSecret, final Collection<String> owners) {
+        requireDeviceId(id);
+        owners.forEach(RedisRegistry::requireUserId);
         final String secret = withSecret ? Secrets.generate() : null;
         final List<String> invalidations = new ArrayList<>(List.of("device:" + id));
         write(redis -> {
@@ -267,6 +280,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     /** Removes a device and its ownerships; false when it did not exist. */
     public boolean unregister(final String id) {
+        requireDeviceId(id);
         final List<String> invalidations = new ArrayList<>(List.of("device:" + id));
         final boolean existed = write(redis -> {
             final Set<String> owners = redis.smembers(ownersKey(id));
@@ -285,6 +299,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     /** A new secret for an existing device (the old one stops working at once); empty when unknown. */
     public Optional<String> rotateSecret(final String id) {
+        requireDeviceId(id);
         final String secret = Secrets.generate();
         final boolean exists = write(redis -> {
             if (redis.exists(deviceKey(id)) == 0) {
@@ -302,6 +317,8 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     /** Adds or removes an owner; false when the device is unknown. */
     public boolean setOwner(final String id, final String user, final boolean owner) {
+        requireDeviceId(id);
+        requireUserId(user);
         final boolean exists = write(redis -> {
             if (redis.exists(deviceKey(id)) == 0) {
                 return false;
@@ -325,6 +342,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     /** A new MQTT token for {@code subject}, valid for {@code ttlSeconds}. */
     public String issueToken(final String subject, final String prefix, final long ttlSeconds) {
+        requireUserId(subject);
         final String token = prefix + Secrets.generate();
         final long expires = System.currentTimeMillis() + ttlSeconds * 1000L;
         final String key = Secrets.tokenKey(token);
@@ -351,6 +369,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     /** Remembers (for every replica) that {@code username} is a service until {@code expiresAtMillis}. */
     public void rememberService(final String username, final long expiresAtMillis) {
+        requireUserId(username);
         final long ttl = expiresAtMillis - System.currentTimeMillis();
         if (ttl <= 0) {
             return;
@@ -492,6 +511,8 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
             return result;
         } catch (IllegalStateException e) {
             throw e;
+        } catch (RedisCommandExecutionException e) {
+            throw refused(e);
         } catch (RuntimeException e) {
             throw markDown(e);
         }
@@ -577,8 +598,45 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw markDown(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw markDown(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisCommandExecutionException refusedBy) {
+                throw refused(refusedBy);
+            }
+            throw markDown(e.getCause() != null ? e.getCause() : e);
+        } catch (TimeoutException e) {
+            throw markDown(e);
+        }
+    }
+
+    /**
+     * Redis answered, with an error (WRONGTYPE: a key holds what the registry did not write there).
+     * That is no outage: Redis is up, the stored data is wrong; say so, and fail this one request.
+     */
+    private DataException refused(final RedisCommandExecutionException e) {
+        markUp();
+        LOG.warn("Redis refused a registry command: {}", e.getMessage());
+        return new DataException("Redis refused a registry command: " + e.getMessage(), e);
+    }
+
+    /** Redis answered with an error (e.g. WRONGTYPE): the stored data, not the connection, is at fault. */
+    public static final class DataException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DataException(final String message, final Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static void requireDeviceId(final String id) {
+        if (!MqttNames.isValidDeviceId(id)) {
+            throw new IllegalArgumentException("device id must be 1-128 of [A-Za-z0-9._-]");
+        }
+    }
+
+    private static void requireUserId(final String user) {
+        if (!MqttNames.isValidUserId(user)) {
+            throw new IllegalArgumentException("user id missing or malformed: 1-256 characters, none of '/', '+', '#', ':',"
+                    + " whitespace or control characters");
         }
     }
 

@@ -110,7 +110,7 @@ public final class Superusers {
                 throw new IllegalArgumentException("superuser entry must be name:hash, got '" + entry.replaceAll(":.*", ":…") + "'");
             }
             final String name = entry.substring(0, colon);
-            if (!MqttNames.isSafeUsername(name)) {
+            if (!MqttNames.isValidUserId(name)) {
                 throw new IllegalArgumentException("superuser name not allowed: " + name);
             }
             map.put(name, entry.substring(colon + 1));

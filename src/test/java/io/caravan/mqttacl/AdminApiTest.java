@@ -154,6 +154,35 @@ class AdminApiTest {
     }
 
     @Test
+    void idsThatWouldBreakARedisKeyOrATopicAre400WithAProblemBody() throws Exception {
+        assertThat(call("POST", "/api/devices", admin, "{\"id\":\"a1\",\"owners\":[\"alice\"]}").statusCode()).isEqualTo(201);
+        for (final String body : new String[] {"{\"id\":\"a1:owners\"}", "{\"id\":\"a 1\"}", "{\"id\":\"\"}",
+            "{\"id\":\"" + "x".repeat(129) + "\"}", "{\"id\":\"a2\",\"owners\":[\"u:x\"]}",
+            "{\"id\":\"a2\",\"owners\":[\"u x\"]}", "{\"id\":\"a2\",\"owners\":[\"u/x\"]}",
+            "{\"id\":\"a2\",\"owners\":[\"u#\"]}", "{\"id\":\"a2\",\"owners\":[\"\\u0007\"]}"}) {
+            final HttpResponse<String> r = call("POST", "/api/devices", admin, body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type")).as(body).hasValue("application/problem+json");
+            assertThat(json(r).path("status").asInt()).isEqualTo(400);
+            assertThat(json(r).path("detail").asText()).isNotEmpty();
+        }
+        assertThat(call("GET", "/api/devices/a2", admin, null).statusCode()).as("nothing half-written").isEqualTo(404);
+        assertThat(call("PUT", "/api/devices/a1/owners/u:x", admin, null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/devices/a1:owners", admin, null).statusCode()).isEqualTo(400);
+        assertThat(call("DELETE", "/api/devices/a1:owners", admin, null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/devices?owner=a:b", admin, null).statusCode()).isEqualTo(400);
+        assertThat(json(call("GET", "/api/devices/a1", admin, null)).path("owners").toString()).isEqualTo("[\"alice\"]");
+        // an access token whose subject has a ':' gets no MQTT token (it would be a Redis key and an ACL topic level)
+        final String colon = Tokens.of(RealBrokers.get().oidcIssuer(), "web:user", "mqtt:token");
+        final HttpResponse<String> refused = call("POST", "/api/mqtt-tokens", colon, null);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        // the callbacks deny such names at once
+        assertThat(auth("a1:owners", "x")).isEqualTo(403);
+        assertThat(acl("a1:owners", "c", "devices/a1/state", 2)).isEqualTo(403);
+    }
+
+    @Test
     void servicesLogInWithAnAccessTokenAsPassword() {
         final String issuer = RealBrokers.get().oidcIssuer();
         final String service = Tokens.of(issuer, "events-fanout", "mqtt:service");

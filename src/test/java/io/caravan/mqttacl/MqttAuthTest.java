@@ -6,11 +6,15 @@ import java.time.Clock;
 import java.util.List;
 
 import io.caravan.common.RealBrokers;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.caravan.common.RealBrokersExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link MqttAuth}'s decisions against the registry in the real Redis. */
 @ExtendWith(RealBrokersExtension.class)
@@ -56,5 +60,49 @@ class MqttAuthTest {
         assertThat(superusers.failuresOf("ma-dev")).isZero();
         assertThat(auth.authenticate("ma-dev", secret, "c1")).isTrue();
         assertThat(auth.authenticate("admin", "adminpw", "c1")).as("locked out for the window").isFalse();
+    }
+
+    /** Commands Redis has executed so far that read registry keys (INFO commandstats). */
+    private static long redisReads() {
+        final RealBrokers brokers = RealBrokers.get();
+        final RedisClient client = RedisClient.create("redis://" + brokers.host() + ":" + brokers.redisPort());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            long calls = 0;
+            for (final String line : c.sync().info("commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_hgetall:") || line.startsWith("cmdstat_smembers:") || line.startsWith("cmdstat_get:")
+                        || line.startsWith("cmdstat_exists:")) {
+                    calls += Long.parseLong(line.replaceAll(".*calls=(\\d+),.*", "$1"));
+                }
+            }
+            return calls;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ma1:owners", "ma1:x", "a b", "a\tb", "a/b", "+", "#", "a\u0000b", "a\u200bb", "a\u007fb", ""})
+    void namesThatWouldBreakARedisKeyOrATopicAreDeniedWithoutAskingRedis(final String name) {
+        registry.unregister("ma1");
+        registry.register("ma1", true, List.of("ma-ann"));
+        final long before = redisReads();
+        assertThat(auth.authenticate(name, "x", "c1")).isFalse();
+        assertThat(auth.acl(name, "c1", "devices/ma1/state", Access.WRITE)).isFalse();
+        assertThat(auth.acl(name, "c1", "devices/ma1/commands/x", Access.READ)).isFalse();
+        assertThat(auth.isSuperuser(name)).isFalse();
+        assertThat(registry.device(name)).isEmpty();
+        assertThat(registry.devicesOf(name)).isEmpty();
+        assertThat(registry.isServiceSession(name)).isFalse();
+        assertThat(redisReads()).as("Redis reads").isEqualTo(before);
+        assertThat(registry.isUp()).isTrue();
+        assertThat(superusers.failuresOf(name)).isZero();
+    }
+
+    @Test
+    void aTooLongNameIsDeniedWithoutAskingRedis() {
+        final long before = redisReads();
+        assertThat(auth.authenticate("x".repeat(257), "x", "c1")).isFalse();
+        assertThat(auth.acl("x".repeat(257), "c1", "devices/x/state", Access.WRITE)).isFalse();
+        assertThat(redisReads()).isEqualTo(before);
     }
 }
