@@ -121,14 +121,18 @@ public final class MqttAclAdmin {
 
     // ---------------------------------------------------------------- MQTT tokens
 
-    /** POST /api/mqtt-tokens → 201 {"token","username","expiresIn"} for the caller (oauth2 subject). */
+    /**
+     * POST /api/mqtt-tokens → 201 {"token","username","password","expiresIn"} for the caller (oauth2
+     * subject): connect with username = the caller's user id, password = the token.
+     */
     public void issueToken(final Exchange exchange) {
         final Message in = exchange.getMessage();
         final String subject = requireUser(in.getHeader(SUBJECT_HEADER, String.class));
         final String token = registry.issueToken(subject, tokenPrefix, tokenTtlSeconds);
         final Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("token", token);
-        answer.put("username", token);
+        answer.put("username", subject);
+        answer.put("password", token);
         answer.put("expiresIn", tokenTtlSeconds);
         reply(in, 201, answer);
     }

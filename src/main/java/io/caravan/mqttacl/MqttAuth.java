@@ -10,6 +10,12 @@ import org.slf4j.LoggerFactory;
  * The three questions Mosquitto's auth plugins ask, dialect-free: may this username/password
  * connect, is this username a superuser, may it read/write/subscribe this topic. Every failure
  * (unknown user, Redis down with nothing cached, a malformed stored value) is a denial.
+ * <p>
+ * Web users connect with their user id as username and their MQTT token as password (Mosquitto
+ * logs usernames, never passwords); the ACL callbacks, which see the username only, then go by the
+ * token that user last connected with ({@link RedisRegistry#userSession}), so a revoked or expired
+ * token ends its rights at once. The old form (the token as username) only with {@code tokenAsUsername}.
+ * No token or password is ever logged: a username that may be a token is logged as its prefix.
  */
 public final class MqttAuth {
 
@@ -21,9 +27,18 @@ public final class MqttAuth {
     private final ServiceTokenVerifier verifier;
     private final String tokenPrefix;
     private final String serviceScope;
+    private final boolean tokenAsUsername;
 
     public MqttAuth(final Superusers superusers, final RedisRegistry registry, final AclPolicy policy,
             final ServiceTokenVerifier verifier, final String tokenPrefix, final String serviceScope) {
+        this(superusers, registry, policy, verifier, tokenPrefix, serviceScope, false);
+    }
+
+    /** @param tokenAsUsername also accept the old form: the MQTT token as username (any password) */
+    public MqttAuth(final Superusers superusers, final RedisRegistry registry, final AclPolicy policy,
+            final ServiceTokenVerifier verifier, final String tokenPrefix, final String serviceScope,
+            final boolean tokenAsUsername) {
+        this.tokenAsUsername = tokenAsUsername;
         this.superusers = superusers;
         this.registry = registry;
         this.policy = policy;
@@ -41,22 +56,40 @@ public final class MqttAuth {
             if (superusers.isSuperuser(username)) {
                 return superusers.check(username, password);
             }
-            if (username.startsWith(tokenPrefix)) {
+            if (tokenAsUsername && username.startsWith(tokenPrefix)) {
                 return registry.token(username).isPresent();
             }
-            if (looksLikeJwt(password)) {
-                return authenticateService(username, password);
+            if (looksLikeJwt(password) && authenticateService(username, password)) {
+                return true;
             }
             final Optional<Device> device = MqttNames.isValidDeviceId(username) ? registry.device(username) : Optional.empty();
-            if (device.isEmpty()) {
-                // nobody: the same limited slow check as a superuser's, so nothing tells the two apart
-                return superusers.check(username, password);
+            if (device.isPresent()) {
+                return device.get().hasSecret() && Secrets.verify(password, device.get().secretHash());
             }
-            return device.get().hasSecret() && Secrets.verify(password, device.get().secretHash());
+            if (password.startsWith(tokenPrefix) && authenticateUser(username, password)) {
+                return true;
+            }
+            // nobody (or a failed token): the same limited slow check as a superuser's, so nothing tells the two apart
+            return superusers.check(username, password);
         } catch (RuntimeException e) {
-            LOG.debug("auth of {} denied: {}", username, e.toString());
+            LOG.debug("auth of {} denied: {}", loggable(username), e.toString());
             return false;
         }
+    }
+
+    /** A web user: username = their user id, password = an MQTT token of theirs that is still valid. */
+    private boolean authenticateUser(final String username, final String token) {
+        final Optional<RedisRegistry.Token> t = registry.token(token);
+        if (t.isEmpty() || !t.get().subject().equals(username)) {
+            return false;
+        }
+        registry.rememberUserSession(username, Secrets.tokenKey(token), t.get().expiresAtMillis());
+        return true;
+    }
+
+    /** A username for a log line: one that may be an MQTT token is cut to its prefix. */
+    private String loggable(final String username) {
+        return username != null && username.startsWith(tokenPrefix) ? tokenPrefix + "…" : username;
     }
 
     public boolean isSuperuser(final String username) {
@@ -75,7 +108,7 @@ public final class MqttAuth {
             final Set<String> owned = who.kind() == Identity.Kind.USER ? registry.devicesOf(who.subject()) : Set.of();
             return policy.allowed(who, clientId, topic, access, owned);
         } catch (RuntimeException e) {
-            LOG.debug("acl of {} on {} denied: {}", username, topic, e.toString());
+            LOG.debug("acl of {} on {} denied: {}", loggable(username), topic, e.toString());
             return false;
         }
     }
@@ -85,11 +118,19 @@ public final class MqttAuth {
         if (superusers.isSuperuser(username)) {
             return Identity.superuser(username);
         }
-        if (username.startsWith(tokenPrefix)) {
+        if (tokenAsUsername && username.startsWith(tokenPrefix)) {
             return registry.token(username).map(t -> Identity.user(username, t.subject())).orElse(null);
         }
-        if (MqttNames.isValidDeviceId(username) && registry.device(username).isPresent()) {
-            return Identity.device(username);
+        if (username.startsWith(tokenPrefix)) {
+            return null;
+        }
+        final boolean device = MqttNames.isValidDeviceId(username) && registry.device(username).isPresent();
+        final boolean user = registry.userSession(username).isPresent();
+        if (device) {
+            return user ? null : Identity.device(username); // both: ambiguous, deny
+        }
+        if (user) {
+            return Identity.user(username, username);
         }
         if (registry.isServiceSession(username)) {
             return Identity.service(username);

@@ -16,6 +16,7 @@ public final class MqttAuthBuilder {
     private long superuserHashWaitMillis = Superusers.Limits.DEFAULTS.hashWaitMillis();
     private long superuserTrackedNames = Superusers.Limits.DEFAULTS.trackedNames();
     private String tokenPrefix = "mqtt_";
+    private boolean tokenAsUsername;
     private String serviceScope = "mqtt:service";
     private String deviceWrite = String.join(",", AclTemplates.DEFAULTS.deviceWrite());
     private String deviceRead = String.join(",", AclTemplates.DEFAULTS.deviceRead());
@@ -35,7 +36,7 @@ public final class MqttAuthBuilder {
                 superuserMaxConcurrentHashes, superuserHashWaitMillis, superuserTrackedNames);
         return new MqttAuth(new Superusers(superusers, superuserCacheSeconds, java.time.Clock.systemUTC(), limits), registry,
                 new AclPolicy(AclTemplates.of(deviceWrite, deviceRead, userWrite, userRead, serviceWrite, serviceRead)),
-                verifier, tokenPrefix, serviceScope);
+                verifier, tokenPrefix, serviceScope, tokenAsUsername);
     }
 
     public void setRegistry(final RedisRegistry registry) {
@@ -76,6 +77,10 @@ public final class MqttAuthBuilder {
 
     public void setTokenPrefix(final String tokenPrefix) {
         this.tokenPrefix = tokenPrefix;
+    }
+
+    public void setTokenAsUsername(final boolean tokenAsUsername) {
+        this.tokenAsUsername = tokenAsUsername;
     }
 
     public void setServiceScope(final String serviceScope) {

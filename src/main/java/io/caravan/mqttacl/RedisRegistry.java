@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Keys (all prefixed {@code mqtt-acl:}): {@code device:<id>} hash {secret, created};
  * {@code device:<id>:owners} set of users; {@code user:<u>:devices} set of devices;
- * {@code token:<sha256>} "subject\nexpiresAtMillis" with a TTL; {@code service:<u>} expiry with a TTL.
+ * {@code token:<sha256>} "subject\nexpiresAtMillis" with a TTL; {@code service:<u>} expiry with a TTL;
+ * {@code session:<u>} the sha256 of the MQTT token user u last connected with (its password), with the token's TTL.
  * Every write publishes what it changed on {@code mqtt-acl:invalidate}; each replica drops those
  * cache entries, so a change is seen by the next callback everywhere. When the subscription
  * (re)connects the whole cache is dropped, because messages may have been missed meanwhile.
@@ -68,6 +69,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
     private final Cache<String, Cached<Set<String>>> userDevices;
     private final Cache<String, Cached<Optional<Token>>> tokens;
     private final Cache<String, Cached<Long>> services;
+    private final Cache<String, Cached<String>> sessions;
     /** "Not found" answers of every kind, keyed like the invalidation messages ("device:d", "token:h"...). */
     private final Cache<String, Long> absent;
     private final AtomicLong generation = new AtomicLong();
@@ -89,7 +91,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
     /**
      * The caches' bounds (mqtt-acl.cache.* in routes/mqtt-acl/application.properties).
      *
-     * @param maxEntries         found entries kept per kind (devices, users, tokens, services)
+     * @param maxEntries         found entries kept per kind (devices, users, tokens, services, web-user sessions)
      * @param maxStaleSeconds    how long a found entry is kept at all: past the TTL it is only
      *                           served while Redis is down (at least the TTL)
      * @param negativeMaxEntries "not found" answers kept, all kinds together
@@ -133,6 +135,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         this.userDevices = found(limits.maxEntries(), keep);
         this.tokens = found(limits.maxEntries(), keep);
         this.services = found(limits.maxEntries(), keep);
+        this.sessions = found(limits.maxEntries(), keep);
         this.absent = Caffeine.newBuilder()
                 .maximumSize(limits.negativeMaxEntries())
                 .expireAfterWrite(Duration.ofSeconds(Math.min(limits.negativeTtlSeconds(), Math.max(cacheTtlSeconds, 0))))
@@ -228,9 +231,44 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
 
     /** The token's owner while it is valid. */
     public Optional<Token> token(final String token) {
-        final String key = Secrets.tokenKey(token);
+        return tokenByKey(Secrets.tokenKey(token));
+    }
+
+    /** The owner of the token with this {@link Secrets#tokenKey} while it is valid. */
+    Optional<Token> tokenByKey(final String key) {
         final Optional<Token> found = cached(tokens, "token:", key, Optional.empty(), () -> loadToken(key));
         return found.filter(t -> t.expiresAtMillis() > System.currentTimeMillis());
+    }
+
+    /**
+     * The token (as its {@link Secrets#tokenKey}) that web user {@code user} last connected with, while
+     * it is valid and theirs: what the ACL callbacks, which see the username only, go by.
+     */
+    public Optional<Token> userSession(final String user) {
+        if (!MqttNames.isValidUserId(user)) {
+            return Optional.empty();
+        }
+        final String key = cached(sessions, "session:", user, "", () -> {
+            final String v = await(commands().get(PREFIX + "session:" + user));
+            return v == null ? "" : v;
+        });
+        return key.isEmpty() ? Optional.empty() : tokenByKey(key).filter(t -> t.subject().equals(user));
+    }
+
+    /** Remembers (for every replica) that {@code user} connected with the token of this key, until it expires. */
+    public void rememberUserSession(final String user, final String tokenKey, final long expiresAtMillis) {
+        requireUserId(user);
+        final long ttl = expiresAtMillis - System.currentTimeMillis();
+        if (ttl <= 0) {
+            return;
+        }
+        final Cached<String> current = sessions.getIfPresent(user);
+        if (current != null && current.value().equals(tokenKey)) {
+            return; // a reconnect with the same token: nothing to write
+        }
+        write(redis -> redis.set(PREFIX + "session:" + user, tokenKey, SetArgs.Builder.px(ttl)));
+        publish(List.of("session:" + user));
+        sessions.put(user, new Cached<>(tokenKey, System.currentTimeMillis()));
     }
 
     /** Whether {@code username} authenticated as a service with a token that has not expired yet. */
@@ -405,20 +443,21 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         userDevices.invalidateAll();
         tokens.invalidateAll();
         services.invalidateAll();
+        sessions.invalidateAll();
         absent.invalidateAll();
     }
 
     /** How many entries the caches hold now, found and "not found" answers together (for tests and metrics). */
     public long cacheSize() {
         long size = 0;
-        for (final Cache<String, ?> c : List.of(devices, userDevices, tokens, services, absent)) {
+        for (final Cache<String, ?> c : List.of(devices, userDevices, tokens, services, sessions, absent)) {
             c.cleanUp();
             size += c.estimatedSize();
         }
         return size;
     }
 
-    /** Applies one invalidation message ("device:d", "user:u", "token:h", "service:u", "all"). */
+    /** Applies one invalidation message ("device:d", "user:u", "token:h", "service:u", "session:u", "all"). */
     void invalidate(final String message) {
         generation.incrementAndGet();
         final int colon = message.indexOf(':');
@@ -429,6 +468,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
             case "user" -> userDevices.invalidate(key);
             case "token" -> tokens.invalidate(key);
             case "service" -> services.invalidate(key);
+            case "session" -> sessions.invalidate(key);
             default -> {
                 clearCache();
                 return;

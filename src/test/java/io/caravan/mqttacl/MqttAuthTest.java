@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import io.caravan.common.FreePorts;
 import io.caravan.common.RealBrokers;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -15,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /** {@link MqttAuth}'s decisions against the registry in the real Redis. */
 @ExtendWith(RealBrokersExtension.class)
@@ -104,5 +111,77 @@ class MqttAuthTest {
         assertThat(auth.authenticate("x".repeat(257), "x", "c1")).isFalse();
         assertThat(auth.acl("x".repeat(257), "c1", "devices/x/state", Access.WRITE)).isFalse();
         assertThat(redisReads()).isEqualTo(before);
+    }
+
+    private MqttAuth authWith(final RedisRegistry r, final boolean tokenAsUsername) {
+        return new MqttAuth(superusers, r, new AclPolicy(AclTemplates.DEFAULTS), null, "mqtt_", "mqtt:service", tokenAsUsername);
+    }
+
+    @Test
+    void aWebUserConnectsWithTheTokenAsPasswordAndTheUserIdAsUsername() {
+        registry.unregister("ma2");
+        registry.register("ma2", true, List.of("ma-web"));
+        final String token = registry.issueToken("ma-web", "mqtt_", 60);
+        final String other = registry.issueToken("ma-other", "mqtt_", 60);
+        assertThat(auth.authenticate("ma-web", token, "web-1")).isTrue();
+        assertThat(auth.acl("ma-web", "web-1", "devices/ma2/state", Access.SUBSCRIBE)).isTrue();
+        assertThat(auth.acl("ma-web", "web-1", "devices/ma2/commands/reboot", Access.WRITE)).isTrue();
+        assertThat(auth.acl("ma-web", "web-1", "devices/ma1/state", Access.SUBSCRIBE)).isFalse();
+        // someone else's token, a made-up token, the device's id with the token: refused
+        assertThat(auth.authenticate("ma-web", other, "web-1")).isFalse();
+        assertThat(auth.authenticate("ma-web", "mqtt_" + Secrets.generate(), "web-1")).isFalse();
+        assertThat(auth.authenticate("ma2", token, "web-1")).isFalse();
+        // the old form (token as username) is off by default
+        assertThat(auth.authenticate(token, "x", "web-1")).isFalse();
+        assertThat(auth.acl(token, "web-1", "devices/ma2/state", Access.SUBSCRIBE)).isFalse();
+        // revoking the token ends the session's rights at once
+        assertThat(registry.revokeToken(token, "ma-web")).isTrue();
+        assertThat(auth.acl("ma-web", "web-1", "devices/ma2/state", Access.SUBSCRIBE)).isFalse();
+        assertThat(auth.authenticate("ma-web", token, "web-1")).isFalse();
+    }
+
+    @Test
+    void theOldTokenAsUsernameFormOnlyBehindItsSwitch() {
+        registry.unregister("ma3");
+        registry.register("ma3", true, List.of("ma-old"));
+        final String token = registry.issueToken("ma-old", "mqtt_", 60);
+        final MqttAuth old = authWith(registry, true);
+        assertThat(old.authenticate(token, "x", "web-1")).isTrue();
+        assertThat(old.acl(token, "web-1", "devices/ma3/state", Access.SUBSCRIBE)).isTrue();
+        assertThat(old.authenticate("ma-old", token, "web-1")).as("the new form works as well").isTrue();
+        assertThat(auth.authenticate(token, "x", "web-1")).isFalse();
+    }
+
+    @Test
+    void noTokenOrPasswordIsLoggedAtDebug() {
+        final String token = registry.issueToken("ma-log", "mqtt_", 60);
+        final String secret = Secrets.generate();
+        final ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        final Logger logger = (Logger) LoggerFactory.getLogger("io.caravan.mqttacl");
+        final Level level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        logger.addAppender(log);
+        // a registry whose Redis is unreachable: every lookup fails, and each denial is logged at DEBUG
+        try (RedisRegistry down = new RedisRegistry("redis://127.0.0.1:" + FreePorts.next(), 300, 200)) {
+            down.start();
+            for (final MqttAuth a : List.of(auth, authWith(registry, true), authWith(down, true), authWith(down, false))) {
+                a.authenticate(token, "x", "web-1");
+                a.authenticate("ma-log", token, "web-1");
+                a.authenticate("ma-log", secret, "web-1");
+                a.authenticate("ma-nobody", token, "web-1");
+                a.acl(token, "web-1", "devices/x/state", Access.SUBSCRIBE);
+                a.acl("ma-log", "web-1", "devices/x/state", Access.SUBSCRIBE);
+            }
+        } finally {
+            logger.detachAppender(log);
+            logger.setLevel(level);
+        }
+        assertThat(log.list).as("the denials were logged").anyMatch(e -> e.getLevel() == Level.DEBUG);
+        final String secretPart = token.substring("mqtt_".length());
+        for (final ILoggingEvent e : log.list) {
+            final String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+            assertThat(text).doesNotContain(secretPart).doesNotContain(secret);
+        }
     }
 }
