@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * token that user last connected with ({@link RedisRegistry#userSession}), so a revoked or expired
  * token ends its rights at once. The old form (the token as username) only with {@code tokenAsUsername}.
  * No token or password is ever logged: a username that may be a token is logged as its prefix.
+ * <p>
+ * Superuser rights need a password check of this service ({@link RedisRegistry#superuserSessionUntil}):
+ * a client whose username comes from its certificate (use_identity_as_username, no /auth call) never
+ * gets them, whatever its CN. Each /superuser answer of a live session extends it (written to Redis
+ * at most once per half session).
  */
 public final class MqttAuth {
 
@@ -28,16 +33,25 @@ public final class MqttAuth {
     private final String tokenPrefix;
     private final String serviceScope;
     private final boolean tokenAsUsername;
+    private final long superuserSessionMillis;
 
     public MqttAuth(final Superusers superusers, final RedisRegistry registry, final AclPolicy policy,
             final ServiceTokenVerifier verifier, final String tokenPrefix, final String serviceScope) {
-        this(superusers, registry, policy, verifier, tokenPrefix, serviceScope, false);
+        this(superusers, registry, policy, verifier, tokenPrefix, serviceScope, false, 86_400);
     }
 
-    /** @param tokenAsUsername also accept the old form: the MQTT token as username (any password) */
+    /**
+     * @param tokenAsUsername        also accept the old form: the MQTT token as username (any password)
+     * @param superuserSessionSeconds how long superuser rights last after a password check without a
+     *                               /superuser call of that name (each call extends them)
+     */
     public MqttAuth(final Superusers superusers, final RedisRegistry registry, final AclPolicy policy,
             final ServiceTokenVerifier verifier, final String tokenPrefix, final String serviceScope,
-            final boolean tokenAsUsername) {
+            final boolean tokenAsUsername, final long superuserSessionSeconds) {
+        if (superuserSessionSeconds < 1) {
+            throw new IllegalArgumentException("superuserSessionSeconds must be positive");
+        }
+        this.superuserSessionMillis = superuserSessionSeconds * 1000L;
         this.tokenAsUsername = tokenAsUsername;
         this.superusers = superusers;
         this.registry = registry;
@@ -54,7 +68,11 @@ public final class MqttAuth {
         }
         try {
             if (superusers.isSuperuser(username)) {
-                return superusers.check(username, password);
+                if (!superusers.check(username, password)) {
+                    return false;
+                }
+                extendSuperuserSession(username, true);
+                return true;
             }
             if (tokenAsUsername && username.startsWith(tokenPrefix)) {
                 return registry.token(username).isPresent();
@@ -92,8 +110,25 @@ public final class MqttAuth {
         return username != null && username.startsWith(tokenPrefix) ? tokenPrefix + "…" : username;
     }
 
+    /** /superuser: a configured superuser name whose password this service checked (never a bare certificate CN). */
     public boolean isSuperuser(final String username) {
-        return MqttNames.isValidUserId(username) && superusers.isSuperuser(username);
+        return MqttNames.isValidUserId(username) && superusers.isSuperuser(username) && extendSuperuserSession(username, false);
+    }
+
+    /**
+     * Whether superuser {@code name} has a live session; extends it when {@code fresh} (a password was
+     * just checked) or when it is past half its life. Redis down: answers from the cache or throws.
+     */
+    private boolean extendSuperuserSession(final String name, final boolean fresh) {
+        final long now = System.currentTimeMillis();
+        final long until = registry.superuserSessionUntil(name);
+        if (!fresh && until <= now) {
+            return false;
+        }
+        if (fresh || until - now < superuserSessionMillis / 2) {
+            registry.rememberSuperuserSession(name, now + superuserSessionMillis);
+        }
+        return true;
     }
 
     public boolean acl(final String username, final String clientId, final String topic, final Access access) {
@@ -116,7 +151,7 @@ public final class MqttAuth {
     /** Who the username stands for, or null when nobody (unknown, expired, revoked). */
     Identity identify(final String username) {
         if (superusers.isSuperuser(username)) {
-            return Identity.superuser(username);
+            return registry.superuserSessionUntil(username) > System.currentTimeMillis() ? Identity.superuser(username) : null;
         }
         if (tokenAsUsername && username.startsWith(tokenPrefix)) {
             return registry.token(username).map(t -> Identity.user(username, t.subject())).orElse(null);

@@ -17,6 +17,7 @@ public final class MqttAuthBuilder {
     private long superuserTrackedNames = Superusers.Limits.DEFAULTS.trackedNames();
     private String tokenPrefix = "mqtt_";
     private boolean tokenAsUsername;
+    private long superuserSessionSeconds = 86_400;
     private String serviceScope = "mqtt:service";
     private String deviceWrite = String.join(",", AclTemplates.DEFAULTS.deviceWrite());
     private String deviceRead = String.join(",", AclTemplates.DEFAULTS.deviceRead());
@@ -36,7 +37,7 @@ public final class MqttAuthBuilder {
                 superuserMaxConcurrentHashes, superuserHashWaitMillis, superuserTrackedNames);
         return new MqttAuth(new Superusers(superusers, superuserCacheSeconds, java.time.Clock.systemUTC(), limits), registry,
                 new AclPolicy(AclTemplates.of(deviceWrite, deviceRead, userWrite, userRead, serviceWrite, serviceRead)),
-                verifier, tokenPrefix, serviceScope, tokenAsUsername);
+                verifier, tokenPrefix, serviceScope, tokenAsUsername, superuserSessionSeconds);
     }
 
     public void setRegistry(final RedisRegistry registry) {
@@ -77,6 +78,10 @@ public final class MqttAuthBuilder {
 
     public void setTokenPrefix(final String tokenPrefix) {
         this.tokenPrefix = tokenPrefix;
+    }
+
+    public void setSuperuserSessionSeconds(final long superuserSessionSeconds) {
+        this.superuserSessionSeconds = superuserSessionSeconds;
     }
 
     public void setTokenAsUsername(final boolean tokenAsUsername) {

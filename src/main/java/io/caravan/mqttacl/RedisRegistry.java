@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Keys (all prefixed {@code mqtt-acl:}): {@code device:<id>} hash {secret, created};
  * {@code device:<id>:owners} set of users; {@code user:<u>:devices} set of devices;
  * {@code token:<sha256>} "subject\nexpiresAtMillis" with a TTL; {@code service:<u>} expiry with a TTL;
- * {@code session:<u>} the sha256 of the MQTT token user u last connected with (its password), with the token's TTL.
+ * {@code session:<u>} the sha256 of the MQTT token user u last connected with (its password), with the token's TTL;
+ * {@code superuser:<u>} until when superuser u holds its rights (after a password check), with a TTL.
  * Every write publishes what it changed on {@code mqtt-acl:invalidate}; each replica drops those
  * cache entries, so a change is seen by the next callback everywhere. When the subscription
  * (re)connects the whole cache is dropped, because messages may have been missed meanwhile.
@@ -70,6 +71,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
     private final Cache<String, Cached<Optional<Token>>> tokens;
     private final Cache<String, Cached<Long>> services;
     private final Cache<String, Cached<String>> sessions;
+    private final Cache<String, Cached<Long>> superuserSessions;
     /** "Not found" answers of every kind, keyed like the invalidation messages ("device:d", "token:h"...). */
     private final Cache<String, Long> absent;
     private final AtomicLong generation = new AtomicLong();
@@ -136,6 +138,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         this.tokens = found(limits.maxEntries(), keep);
         this.services = found(limits.maxEntries(), keep);
         this.sessions = found(limits.maxEntries(), keep);
+        this.superuserSessions = found(limits.maxEntries(), keep);
         this.absent = Caffeine.newBuilder()
                 .maximumSize(limits.negativeMaxEntries())
                 .expireAfterWrite(Duration.ofSeconds(Math.min(limits.negativeTtlSeconds(), Math.max(cacheTtlSeconds, 0))))
@@ -405,6 +408,32 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         return revoked;
     }
 
+    /**
+     * Until when superuser {@code name} holds its rights (0: not at all): set by a successful password
+     * check only, so that a name that never gave a password (a certificate CN) gets none.
+     */
+    public long superuserSessionUntil(final String name) {
+        if (!MqttNames.isValidUserId(name)) {
+            return 0L;
+        }
+        return cached(superuserSessions, "superuser:", name, 0L, () -> {
+            final String v = await(commands().get(PREFIX + "superuser:" + name));
+            return v == null ? 0L : Long.parseLong(v);
+        });
+    }
+
+    /** Remembers (for every replica) that superuser {@code name} gave its password; its rights last until {@code untilMillis}. */
+    public void rememberSuperuserSession(final String name, final long untilMillis) {
+        requireUserId(name);
+        final long ttl = untilMillis - System.currentTimeMillis();
+        if (ttl <= 0) {
+            return;
+        }
+        write(redis -> redis.set(PREFIX + "superuser:" + name, String.valueOf(untilMillis), SetArgs.Builder.px(ttl)));
+        publish(List.of("superuser:" + name));
+        superuserSessions.put(name, new Cached<>(untilMillis, System.currentTimeMillis()));
+    }
+
     /** Remembers (for every replica) that {@code username} is a service until {@code expiresAtMillis}. */
     public void rememberService(final String username, final long expiresAtMillis) {
         requireUserId(username);
@@ -444,20 +473,21 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         tokens.invalidateAll();
         services.invalidateAll();
         sessions.invalidateAll();
+        superuserSessions.invalidateAll();
         absent.invalidateAll();
     }
 
     /** How many entries the caches hold now, found and "not found" answers together (for tests and metrics). */
     public long cacheSize() {
         long size = 0;
-        for (final Cache<String, ?> c : List.of(devices, userDevices, tokens, services, sessions, absent)) {
+        for (final Cache<String, ?> c : List.of(devices, userDevices, tokens, services, sessions, superuserSessions, absent)) {
             c.cleanUp();
             size += c.estimatedSize();
         }
         return size;
     }
 
-    /** Applies one invalidation message ("device:d", "user:u", "token:h", "service:u", "session:u", "all"). */
+    /** Applies one invalidation message ("device:d", "user:u", "token:h", "service:u", "session:u", "superuser:u", "all"). */
     void invalidate(final String message) {
         generation.incrementAndGet();
         final int colon = message.indexOf(':');
@@ -469,6 +499,7 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
             case "token" -> tokens.invalidate(key);
             case "service" -> services.invalidate(key);
             case "session" -> sessions.invalidate(key);
+            case "superuser" -> superuserSessions.invalidate(key);
             default -> {
                 clearCache();
                 return;

@@ -114,7 +114,7 @@ class MqttAuthTest {
     }
 
     private MqttAuth authWith(final RedisRegistry r, final boolean tokenAsUsername) {
-        return new MqttAuth(superusers, r, new AclPolicy(AclTemplates.DEFAULTS), null, "mqtt_", "mqtt:service", tokenAsUsername);
+        return new MqttAuth(superusers, r, new AclPolicy(AclTemplates.DEFAULTS), null, "mqtt_", "mqtt:service", tokenAsUsername, 3_600);
     }
 
     @Test
@@ -183,5 +183,27 @@ class MqttAuthTest {
             final String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
             assertThat(text).doesNotContain(secretPart).doesNotContain(secret);
         }
+    }
+
+    @Test
+    void aCertificateWhoseCnIsASuperusersNameGetsNoSuperuserRights() {
+        // TLS listener with use_identity_as_username: no /auth call, then /superuser and /acl with username = CN
+        registry.invalidate("all");
+        try (var raw = io.lettuce.core.RedisClient.create("redis://" + RealBrokers.get().host() + ":" + RealBrokers.get().redisPort())
+                .connect()) {
+            raw.sync().del(RedisRegistry.PREFIX + "superuser:admin");
+        }
+        registry.invalidate("superuser:admin");
+        final MqttAuth fresh = authWith(registry, false);
+        final Superusers su = new Superusers("admin:" + Secrets.hashPassword("adminpw", 1_000), 60);
+        final MqttAuth cn = new MqttAuth(su, registry, new AclPolicy(AclTemplates.DEFAULTS), null, "mqtt_", "mqtt:service", false, 3_600);
+        assertThat(cn.isSuperuser("admin")).isFalse();
+        assertThat(cn.acl("admin", "cert-client", "$SYS/broker/uptime", Access.SUBSCRIBE)).isFalse();
+        assertThat(cn.acl("admin", "cert-client", "devices/ma1/commands/x", Access.WRITE)).isFalse();
+        assertThat(fresh.isSuperuser("admin")).isFalse();
+        // after a password check (on any replica) the superuser has its rights
+        assertThat(cn.authenticate("admin", "adminpw", "ops-1")).isTrue();
+        assertThat(cn.isSuperuser("admin")).isTrue();
+        assertThat(cn.acl("admin", "ops-1", "$SYS/broker/uptime", Access.SUBSCRIBE)).isTrue();
     }
 }
