@@ -112,7 +112,15 @@ public final class MqttAuth {
 
     /** /superuser: a configured superuser name whose password this service checked (never a bare certificate CN). */
     public boolean isSuperuser(final String username) {
-        return MqttNames.isValidUserId(username) && superusers.isSuperuser(username) && extendSuperuserSession(username, false);
+        if (!MqttNames.isValidUserId(username) || !superusers.isSuperuser(username)) {
+            return false;
+        }
+        try {
+            return extendSuperuserSession(username, false);
+        } catch (RuntimeException e) {
+            LOG.debug("superuser check of {} denied: {}", username, e.toString());
+            return false;
+        }
     }
 
     /**
@@ -121,12 +129,19 @@ public final class MqttAuth {
      */
     private boolean extendSuperuserSession(final String name, final boolean fresh) {
         final long now = System.currentTimeMillis();
-        final long until = registry.superuserSessionUntil(name);
-        if (!fresh && until <= now) {
-            return false;
+        if (!fresh) {
+            final long until = registry.superuserSessionUntil(name);
+            if (until <= now) {
+                return false;
+            }
+            if (until - now >= superuserSessionMillis / 2) {
+                return true;
+            }
         }
-        if (fresh || until - now < superuserSessionMillis / 2) {
+        try {
             registry.rememberSuperuserSession(name, now + superuserSessionMillis);
+        } catch (RegistryUnavailableException e) {
+            // Redis down: this replica remembers it (logged once by the registry); superusers need no Redis to log in
         }
         return true;
     }

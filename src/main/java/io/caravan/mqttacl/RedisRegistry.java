@@ -429,9 +429,13 @@ public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
         if (ttl <= 0) {
             return;
         }
-        write(redis -> redis.set(PREFIX + "superuser:" + name, String.valueOf(untilMillis), SetArgs.Builder.px(ttl)));
-        publish(List.of("superuser:" + name));
-        superuserSessions.put(name, new Cached<>(untilMillis, System.currentTimeMillis()));
+        try {
+            write(redis -> redis.set(PREFIX + "superuser:" + name, String.valueOf(untilMillis), SetArgs.Builder.px(ttl)));
+            publish(List.of("superuser:" + name));
+        } finally {
+            // this replica knows at once, even when Redis is down (then the other replicas do not)
+            superuserSessions.put(name, new Cached<>(untilMillis, System.currentTimeMillis()));
+        }
     }
 
     /** Remembers (for every replica) that {@code username} is a service until {@code expiresAtMillis}. */

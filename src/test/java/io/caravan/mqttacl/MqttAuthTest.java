@@ -206,4 +206,17 @@ class MqttAuthTest {
         assertThat(cn.isSuperuser("admin")).isTrue();
         assertThat(cn.acl("admin", "ops-1", "$SYS/broker/uptime", Access.SUBSCRIBE)).isTrue();
     }
+
+    @Test
+    void aSuperuserStillLogsInAndGetsItsRightsWhileRedisIsDown() {
+        try (RedisRegistry down = new RedisRegistry("redis://127.0.0.1:" + FreePorts.next(), 300, 200)) {
+            down.start();
+            final Superusers su = new Superusers("admin:" + Secrets.hashPassword("adminpw", 1_000), 60);
+            final MqttAuth a = new MqttAuth(su, down, new AclPolicy(AclTemplates.DEFAULTS), null, "mqtt_", "mqtt:service", false, 3_600);
+            assertThat(a.isSuperuser("admin")).isFalse();
+            assertThat(a.authenticate("admin", "adminpw", "ops-1")).isTrue();
+            assertThat(a.isSuperuser("admin")).isTrue();
+            assertThat(a.acl("admin", "ops-1", "$SYS/broker/uptime", Access.SUBSCRIBE)).isTrue();
+        }
+    }
 }
