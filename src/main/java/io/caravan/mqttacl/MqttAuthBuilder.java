@@ -15,6 +15,7 @@ public final class MqttAuthBuilder {
     private int superuserMaxConcurrentHashes = Superusers.Limits.DEFAULTS.maxConcurrentHashes();
     private long superuserHashWaitMillis = Superusers.Limits.DEFAULTS.hashWaitMillis();
     private long superuserTrackedNames = Superusers.Limits.DEFAULTS.trackedNames();
+    private int superuserMaxHashesPerSecond = Superusers.Limits.DEFAULTS.maxHashesPerSecond();
     private String tokenPrefix = "mqtt_";
     private boolean tokenAsUsername;
     private long superuserSessionSeconds = 86_400;
@@ -34,7 +35,7 @@ public final class MqttAuthBuilder {
             throw new IllegalArgumentException("tokenPrefix must have 3 characters at least");
         }
         final Superusers.Limits limits = new Superusers.Limits(superuserMaxFailures, superuserFailureWindowSeconds,
-                superuserMaxConcurrentHashes, superuserHashWaitMillis, superuserTrackedNames);
+                superuserMaxConcurrentHashes, superuserHashWaitMillis, superuserTrackedNames, superuserMaxHashesPerSecond);
         return new MqttAuth(new Superusers(superusers, superuserCacheSeconds, java.time.Clock.systemUTC(), limits), registry,
                 new AclPolicy(AclTemplates.of(deviceWrite, deviceRead, userWrite, userRead, serviceWrite, serviceRead)),
                 verifier, tokenPrefix, serviceScope, tokenAsUsername, superuserSessionSeconds);
@@ -70,6 +71,10 @@ public final class MqttAuthBuilder {
 
     public void setSuperuserHashWaitMillis(final long superuserHashWaitMillis) {
         this.superuserHashWaitMillis = superuserHashWaitMillis;
+    }
+
+    public void setSuperuserMaxHashesPerSecond(final int superuserMaxHashesPerSecond) {
+        this.superuserMaxHashesPerSecond = superuserMaxHashesPerSecond;
     }
 
     public void setSuperuserTrackedNames(final long superuserTrackedNames) {

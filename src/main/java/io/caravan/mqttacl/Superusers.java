@@ -26,8 +26,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * <li>failed checks are counted per name in a bounded window ({@link Limits#maxFailures()} per
  * {@link Limits#failureWindowSeconds()}); past that, the name is denied without hashing until the
  * window ends (a correct password seen recently still works);</li>
- * <li>at most {@link Limits#maxConcurrentHashes()} slow hashes run at once; a check that gets no
- * permit within {@link Limits#hashWaitMillis()} is denied, so other callbacks never starve;</li>
+ * <li>at most {@link Limits#maxConcurrentHashes()} slow hashes run at once, and at most
+ * {@link Limits#maxHashesPerSecond()} per second; a check that gets no slot within
+ * {@link Limits#hashWaitMillis()}, or no room in the rate, is denied, so other callbacks never starve
+ * (and Mosquitto, which blocks on every callback, waits on a slow hash only so often);</li>
  * <li>{@link #check} takes the same path for a name that is no superuser (the caller sends unknown
  * names here too): counted in the same limiter, hashed against a dummy of the same cost, so
  * neither the answer, the lockout nor the time tells which names are superusers.</li>
@@ -43,17 +45,25 @@ public final class Superusers {
      * @param maxConcurrentHashes  slow hashes running at once, all names together
      * @param hashWaitMillis       how long a check waits for a free slot before it is denied (0: not at all)
      * @param trackedNames         names whose failures are remembered (the least used are forgotten first)
+     * @param maxHashesPerSecond   slow hashes per second, all names together (burst: one second's worth); 0: no limit
      */
     public record Limits(int maxFailures, long failureWindowSeconds, int maxConcurrentHashes, long hashWaitMillis,
-            long trackedNames) {
+            long trackedNames, int maxHashesPerSecond) {
 
-        public static final Limits DEFAULTS = new Limits(5, 60, 1, 0, 10_000);
+        public static final Limits DEFAULTS = new Limits(5, 60, 1, 0, 10_000, 5);
 
         public Limits {
-            if (maxFailures < 1 || failureWindowSeconds < 1 || maxConcurrentHashes < 1 || hashWaitMillis < 0 || trackedNames < 1) {
+            if (maxFailures < 1 || failureWindowSeconds < 1 || maxConcurrentHashes < 1 || hashWaitMillis < 0 || trackedNames < 1
+                    || maxHashesPerSecond < 0) {
                 throw new IllegalArgumentException("superuser limits must be positive: " + maxFailures + ", " + failureWindowSeconds
-                        + ", " + maxConcurrentHashes + ", " + hashWaitMillis + ", " + trackedNames);
+                        + ", " + maxConcurrentHashes + ", " + hashWaitMillis + ", " + trackedNames + ", " + maxHashesPerSecond);
             }
+        }
+
+        /** Without a rate limit. */
+        public Limits(final int maxFailures, final long failureWindowSeconds, final int maxConcurrentHashes, final long hashWaitMillis,
+                final long trackedNames) {
+            this(maxFailures, failureWindowSeconds, maxConcurrentHashes, hashWaitMillis, trackedNames, 0);
         }
     }
 
@@ -72,6 +82,9 @@ public final class Superusers {
     private final AtomicLong deniedBusy = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger maxRunning = new AtomicInteger();
+    /** Token bucket of {@link Limits#maxHashesPerSecond()}: hashes that may start now, and when it was last refilled. */
+    private double budget;
+    private long budgetAt;
 
     private record Remembered(byte[] digest, long until) {
     }
@@ -91,6 +104,8 @@ public final class Superusers {
                 .executor(Runnable::run)
                 .build();
         this.slots = new Semaphore(limits.maxConcurrentHashes());
+        this.budget = limits.maxHashesPerSecond();
+        this.budgetAt = clock.millis();
         this.dummy = hashes.isEmpty() ? null : Secrets.hashPassword(Secrets.generate(), iterations(hashes.values().iterator().next()));
     }
 
@@ -169,7 +184,7 @@ public final class Superusers {
             return false;
         }
         final boolean ok;
-        if (!acquireSlot()) {
+        if (!takeBudget(now) || !acquireSlot()) {
             deniedBusy.incrementAndGet();
             return false; // not counted as a failure: the password was not checked
         }
@@ -193,6 +208,20 @@ public final class Superusers {
         return false;
     }
 
+    private synchronized boolean takeBudget(final long now) {
+        final int rate = limits.maxHashesPerSecond();
+        if (rate == 0) {
+            return true;
+        }
+        budget = Math.min(rate, budget + Math.max(0, now - budgetAt) * rate / 1000.0);
+        budgetAt = now;
+        if (budget < 1) {
+            return false;
+        }
+        budget -= 1;
+        return true;
+    }
+
     private boolean acquireSlot() {
         try {
             return limits.hashWaitMillis() == 0 ? slots.tryAcquire() : slots.tryAcquire(limits.hashWaitMillis(), TimeUnit.MILLISECONDS);
@@ -212,7 +241,7 @@ public final class Superusers {
         return deniedLockedOut.get();
     }
 
-    /** Checks denied without hashing because every slot was busy. */
+    /** Checks denied without hashing because every slot was busy or the rate was used up. */
     public long deniedBusy() {
         return deniedBusy.get();
     }

@@ -104,6 +104,26 @@ class SuperusersTest {
     }
 
     @Test
+    void aFloodOfRandomNamesGetsAtMostTheHashRatePerSecond() {
+        final Superusers su = new Superusers("admin:" + Secrets.hashPassword("pw", 1000), 60, clock,
+                new Superusers.Limits(5, 60, 1, 0, 10_000, 5));
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(su.check("random-" + i, "x")).isFalse();
+        }
+        assertThat(su.hashesComputed()).isEqualTo(5);
+        assertThat(su.deniedBusy()).isEqualTo(995);
+        // a superuser's attempt meanwhile is denied just the same: the rate tells nothing about names
+        assertThat(su.check("admin", "pw")).isFalse();
+        assertThat(su.hashesComputed()).isEqualTo(5);
+        now.addAndGet(1_000);
+        assertThat(su.check("admin", "pw")).isTrue();
+        for (int i = 0; i < 100; i++) {
+            su.check("random-b" + i, "x");
+        }
+        assertThat(su.hashesComputed()).isEqualTo(5 + 5);
+    }
+
+    @Test
     void withoutSuperusersNothingIsHashed() {
         final Superusers su = new Superusers("", 60, clock);
         assertThat(su.check("anyone", "x")).isFalse();
