@@ -121,14 +121,18 @@ public final class MqttAclAdmin {
 
     // ---------------------------------------------------------------- MQTT tokens
 
-    /** POST /api/mqtt-tokens → 201 {"token","username","expiresIn"} for the caller (oauth2 subject). */
+    /**
+     * POST /api/mqtt-tokens → 201 {"token","username","password","expiresIn"} for the caller (oauth2
+     * subject): connect with username = the caller's user id, password = the token.
+     */
     public void issueToken(final Exchange exchange) {
         final Message in = exchange.getMessage();
         final String subject = requireUser(in.getHeader(SUBJECT_HEADER, String.class));
         final String token = registry.issueToken(subject, tokenPrefix, tokenTtlSeconds);
         final Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("token", token);
-        answer.put("username", token);
+        answer.put("username", subject);
+        answer.put("password", token);
         answer.put("expiresIn", tokenTtlSeconds);
         reply(in, 201, answer);
     }
@@ -171,7 +175,7 @@ public final class MqttAclAdmin {
 
     private void requireDeviceId(final String id) {
         if (!MqttNames.isValidDeviceId(id)) {
-            throw new IllegalArgumentException("device id must be 1-128 of [A-Za-z0-9._:-]");
+            throw new IllegalArgumentException("device id must be 1-128 of [A-Za-z0-9._-]");
         }
         if (id.startsWith(tokenPrefix) || reservedNames.contains(id)) {
             throw new IllegalArgumentException("device id " + id + " is reserved");
@@ -179,8 +183,9 @@ public final class MqttAclAdmin {
     }
 
     private static String requireUser(final String user) {
-        if (user == null || user.isBlank() || user.length() > 256 || user.chars().anyMatch(c -> c < 0x20)) {
-            throw new IllegalArgumentException("user missing or malformed");
+        if (!MqttNames.isValidUserId(user)) {
+            throw new IllegalArgumentException("user id missing or malformed: 1-256 characters, none of '/', '+', '#', ':',"
+                    + " whitespace or control characters");
         }
         return user;
     }

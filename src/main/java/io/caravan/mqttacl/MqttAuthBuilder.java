@@ -10,7 +10,15 @@ public final class MqttAuthBuilder {
     private ServiceTokenVerifier verifier = ServiceTokenVerifier.NONE;
     private String superusers = "";
     private long superuserCacheSeconds = 60;
+    private int superuserMaxFailures = Superusers.Limits.DEFAULTS.maxFailures();
+    private long superuserFailureWindowSeconds = Superusers.Limits.DEFAULTS.failureWindowSeconds();
+    private int superuserMaxConcurrentHashes = Superusers.Limits.DEFAULTS.maxConcurrentHashes();
+    private long superuserHashWaitMillis = Superusers.Limits.DEFAULTS.hashWaitMillis();
+    private long superuserTrackedNames = Superusers.Limits.DEFAULTS.trackedNames();
+    private int superuserMaxHashesPerSecond = Superusers.Limits.DEFAULTS.maxHashesPerSecond();
     private String tokenPrefix = "mqtt_";
+    private boolean tokenAsUsername;
+    private long superuserSessionSeconds = 86_400;
     private String serviceScope = "mqtt:service";
     private String deviceWrite = String.join(",", AclTemplates.DEFAULTS.deviceWrite());
     private String deviceRead = String.join(",", AclTemplates.DEFAULTS.deviceRead());
@@ -26,9 +34,11 @@ public final class MqttAuthBuilder {
         if (tokenPrefix == null || tokenPrefix.length() < 3) {
             throw new IllegalArgumentException("tokenPrefix must have 3 characters at least");
         }
-        return new MqttAuth(new Superusers(superusers, superuserCacheSeconds), registry,
+        final Superusers.Limits limits = new Superusers.Limits(superuserMaxFailures, superuserFailureWindowSeconds,
+                superuserMaxConcurrentHashes, superuserHashWaitMillis, superuserTrackedNames, superuserMaxHashesPerSecond);
+        return new MqttAuth(new Superusers(superusers, superuserCacheSeconds, java.time.Clock.systemUTC(), limits), registry,
                 new AclPolicy(AclTemplates.of(deviceWrite, deviceRead, userWrite, userRead, serviceWrite, serviceRead)),
-                verifier, tokenPrefix, serviceScope);
+                verifier, tokenPrefix, serviceScope, tokenAsUsername, superuserSessionSeconds);
     }
 
     public void setRegistry(final RedisRegistry registry) {
@@ -47,8 +57,40 @@ public final class MqttAuthBuilder {
         this.superuserCacheSeconds = superuserCacheSeconds;
     }
 
+    public void setSuperuserMaxFailures(final int superuserMaxFailures) {
+        this.superuserMaxFailures = superuserMaxFailures;
+    }
+
+    public void setSuperuserFailureWindowSeconds(final long superuserFailureWindowSeconds) {
+        this.superuserFailureWindowSeconds = superuserFailureWindowSeconds;
+    }
+
+    public void setSuperuserMaxConcurrentHashes(final int superuserMaxConcurrentHashes) {
+        this.superuserMaxConcurrentHashes = superuserMaxConcurrentHashes;
+    }
+
+    public void setSuperuserHashWaitMillis(final long superuserHashWaitMillis) {
+        this.superuserHashWaitMillis = superuserHashWaitMillis;
+    }
+
+    public void setSuperuserMaxHashesPerSecond(final int superuserMaxHashesPerSecond) {
+        this.superuserMaxHashesPerSecond = superuserMaxHashesPerSecond;
+    }
+
+    public void setSuperuserTrackedNames(final long superuserTrackedNames) {
+        this.superuserTrackedNames = superuserTrackedNames;
+    }
+
     public void setTokenPrefix(final String tokenPrefix) {
         this.tokenPrefix = tokenPrefix;
+    }
+
+    public void setSuperuserSessionSeconds(final long superuserSessionSeconds) {
+        this.superuserSessionSeconds = superuserSessionSeconds;
+    }
+
+    public void setTokenAsUsername(final boolean tokenAsUsername) {
+        this.tokenAsUsername = tokenAsUsername;
     }
 
     public void setServiceScope(final String serviceScope) {

@@ -37,7 +37,11 @@ public final class MqttNames {
         return true;
     }
 
-    /** Device ids the registry accepts: letters, digits, '-', '_', '.', ':' ; 1..128 chars. */
+    /**
+     * Device ids the registry accepts: letters, digits, '-', '_', '.' ; 1..128 chars. Never ':'
+     * (it separates the parts of a Redis key: device {@code x:owners} would be device x's owners set)
+     * nor anything that changes an MQTT topic's structure.
+     */
     public static boolean isValidDeviceId(final String id) {
         if (id == null || id.isEmpty() || id.length() > 128) {
             return false;
@@ -45,11 +49,39 @@ public final class MqttNames {
         for (int i = 0; i < id.length(); i++) {
             final char c = id.charAt(i);
             final boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == ':';
+                    || c == '-' || c == '_' || c == '.';
             if (!ok) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * User ids (owners, token subjects) and every MQTT username that may reach the registry: 1..256
+     * chars, none of {@code / + # :}, no whitespace, no control or format characters. Checked before
+     * any Redis key is built from it.
+     */
+    public static boolean isValidUserId(final String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            final char c = id.charAt(i);
+            if (c == '/' || c == '+' || c == '#' || c == ':' || Character.isWhitespace(c) || Character.isSpaceChar(c)
+                    || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || Character.isSurrogate(c) && !validSurrogatePair(id, i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean validSurrogatePair(final String s, final int i) {
+        final char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 }

@@ -111,33 +111,39 @@ class AdminApiTest {
         final String webUser = Tokens.of(RealBrokers.get().oidcIssuer(), "web-user-1", "mqtt:token");
         final HttpResponse<String> issued = call("POST", "/api/mqtt-tokens", webUser, null);
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
-        final String mqttToken = json(issued).path("username").asText();
-        assertThat(mqttToken).startsWith("mqtt_");
+        final String mqttToken = json(issued).path("password").asText();
+        assertThat(mqttToken).startsWith("mqtt_").isEqualTo(json(issued).path("token").asText());
+        assertThat(json(issued).path("username").asText()).isEqualTo("web-user-1");
         assertThat(json(issued).path("expiresIn").asLong()).isPositive();
 
-        // any non-empty password; owns nothing yet
-        assertThat(auth(mqttToken, "x")).isEqualTo(200);
-        assertThat(acl(mqttToken, "web", "devices/a2/state", 4)).isEqualTo(403);
+        // username = the user id, password = the token; the token as username is refused; owns nothing yet
+        assertThat(auth(mqttToken, "x")).isEqualTo(403);
+        assertThat(auth("web-user-1", mqttToken)).isEqualTo(200);
+        assertThat(auth("web-user-2", mqttToken)).isEqualTo(403);
+        assertThat(acl("web-user-1", "web", "devices/a2/state", 4)).isEqualTo(403);
 
         assertThat(call("PUT", "/api/devices/a2/owners/web-user-1", admin, null).statusCode()).isEqualTo(204);
-        assertThat(acl(mqttToken, "web", "devices/a2/state", 4)).isEqualTo(200);
-        assertThat(acl(mqttToken, "web", "devices/a2/commands/reboot", 2)).isEqualTo(200);
-        assertThat(acl(mqttToken, "web", "devices/a3/state", 4)).isEqualTo(403);
-        assertThat(acl(mqttToken, "web", "devices/+/state", 4)).isEqualTo(403);
-        assertThat(acl(mqttToken, "web", "#", 4)).isEqualTo(403);
+        assertThat(acl("web-user-1", "web", "devices/a2/state", 4)).isEqualTo(200);
+        assertThat(acl("web-user-1", "web", "devices/a2/commands/reboot", 2)).isEqualTo(200);
+        assertThat(acl("web-user-1", "web", "devices/a3/state", 4)).isEqualTo(403);
+        assertThat(acl("web-user-1", "web", "devices/+/state", 4)).isEqualTo(403);
+        assertThat(acl("web-user-1", "web", "#", 4)).isEqualTo(403);
 
         final HttpResponse<String> mine = call("GET", "/api/devices?owner=web-user-1", admin, null);
         assertThat(json(mine).path("devices").toString()).isEqualTo("[\"a2\"]");
 
         assertThat(call("DELETE", "/api/devices/a2/owners/web-user-1", admin, null).statusCode()).isEqualTo(204);
-        assertThat(acl(mqttToken, "web", "devices/a2/state", 4)).isEqualTo(403);
+        assertThat(acl("web-user-1", "web", "devices/a2/state", 4)).isEqualTo(403);
 
         // revocation: only by its owner, effective on the next callback
         final String other = Tokens.of(RealBrokers.get().oidcIssuer(), "web-user-2", "mqtt:token");
         assertThat(call("POST", "/api/mqtt-tokens/revoke", other, "{\"token\":\"" + mqttToken + "\"}").statusCode()).isEqualTo(404);
-        assertThat(auth(mqttToken, "x")).isEqualTo(200);
+        assertThat(auth("web-user-1", mqttToken)).isEqualTo(200);
+        assertThat(call("PUT", "/api/devices/a2/owners/web-user-1", admin, null).statusCode()).isEqualTo(204);
+        assertThat(acl("web-user-1", "web", "devices/a2/state", 4)).isEqualTo(200);
         assertThat(call("POST", "/api/mqtt-tokens/revoke", webUser, "{\"token\":\"" + mqttToken + "\"}").statusCode()).isEqualTo(204);
-        assertThat(auth(mqttToken, "x")).isEqualTo(403);
+        assertThat(auth("web-user-1", mqttToken)).isEqualTo(403);
+        assertThat(acl("web-user-1", "web", "devices/a2/state", 4)).as("a revoked token's session has no rights").isEqualTo(403);
     }
 
     @Test
@@ -151,6 +157,35 @@ class AdminApiTest {
         assertThat(call("POST", "/api/devices", admin, "{\"id\":\"mqtt_x\"}").statusCode()).isEqualTo(400);
         assertThat(call("POST", "/api/devices", admin, "not json").statusCode()).isEqualTo(400);
         assertThat(call("PUT", "/api/devices/nope/owners/u", admin, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void idsThatWouldBreakARedisKeyOrATopicAre400WithAProblemBody() throws Exception {
+        assertThat(call("POST", "/api/devices", admin, "{\"id\":\"a1\",\"owners\":[\"alice\"]}").statusCode()).isEqualTo(201);
+        for (final String body : new String[] {"{\"id\":\"a1:owners\"}", "{\"id\":\"a 1\"}", "{\"id\":\"\"}",
+            "{\"id\":\"" + "x".repeat(129) + "\"}", "{\"id\":\"a2\",\"owners\":[\"u:x\"]}",
+            "{\"id\":\"a2\",\"owners\":[\"u x\"]}", "{\"id\":\"a2\",\"owners\":[\"u/x\"]}",
+            "{\"id\":\"a2\",\"owners\":[\"u#\"]}", "{\"id\":\"a2\",\"owners\":[\"\\u0007\"]}"}) {
+            final HttpResponse<String> r = call("POST", "/api/devices", admin, body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type")).as(body).hasValue("application/problem+json");
+            assertThat(json(r).path("status").asInt()).isEqualTo(400);
+            assertThat(json(r).path("detail").asText()).isNotEmpty();
+        }
+        assertThat(call("GET", "/api/devices/a2", admin, null).statusCode()).as("nothing half-written").isEqualTo(404);
+        assertThat(call("PUT", "/api/devices/a1/owners/u:x", admin, null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/devices/a1:owners", admin, null).statusCode()).isEqualTo(400);
+        assertThat(call("DELETE", "/api/devices/a1:owners", admin, null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/devices?owner=a:b", admin, null).statusCode()).isEqualTo(400);
+        assertThat(json(call("GET", "/api/devices/a1", admin, null)).path("owners").toString()).isEqualTo("[\"alice\"]");
+        // an access token whose subject has a ':' gets no MQTT token (it would be a Redis key and an ACL topic level)
+        final String colon = Tokens.of(RealBrokers.get().oidcIssuer(), "web:user", "mqtt:token");
+        final HttpResponse<String> refused = call("POST", "/api/mqtt-tokens", colon, null);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        // the callbacks deny such names at once
+        assertThat(auth("a1:owners", "x")).isEqualTo(403);
+        assertThat(acl("a1:owners", "c", "devices/a1/state", 2)).isEqualTo(403);
     }
 
     @Test

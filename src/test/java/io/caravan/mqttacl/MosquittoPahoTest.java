@@ -141,7 +141,12 @@ class MosquittoPahoTest {
         assertThatThrownBy(() -> connect("tcp://127.0.0.1:" + mqttPort, "pd1", "pd1", "")).isInstanceOf(MqttException.class);
 
         final MqttClient device = connect("tcp://127.0.0.1:" + mqttPort, "pd1", "pd1", secret);
-        final MqttClient browser = connect("ws://127.0.0.1:" + wsPort, "web-alice-1", token, "x");
+        // the old form (token as username) is refused: Mosquitto would log the token with every connection
+        final String another = registry.issueToken("web-alice", "mqtt_", 300);
+        assertThatThrownBy(() -> connect("ws://127.0.0.1:" + wsPort, "web-alice-0", another, "x")).isInstanceOf(MqttException.class);
+        // user id as username, token as password; another user's id with alice's token is refused
+        assertThatThrownBy(() -> connect("ws://127.0.0.1:" + wsPort, "web-bob-0", "web-bob", token)).isInstanceOf(MqttException.class);
+        final MqttClient browser = connect("ws://127.0.0.1:" + wsPort, "web-alice-1", "web-alice", token);
         try {
             final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
             assertThat(subscribe(browser, "devices/pd1/state", seen)).as(log()).isLessThan(0x80);
@@ -172,7 +177,8 @@ class MosquittoPahoTest {
 
         // a revoked token cannot connect any more
         assertThat(registry.revokeToken(token, "web-alice")).isTrue();
-        assertThatThrownBy(() -> connect("ws://127.0.0.1:" + wsPort, "web-alice-2", token, "x")).isInstanceOf(MqttException.class);
+        assertThatThrownBy(() -> connect("ws://127.0.0.1:" + wsPort, "web-alice-2", "web-alice", token)).isInstanceOf(MqttException.class);
         assertThat(log()).contains("client id not available");
+        assertThat(log()).as("Mosquitto's log").contains("web-alice").doesNotContain(token.substring("mqtt_".length()));
     }
 }

@@ -91,6 +91,103 @@ class RedisRegistryTest {
     }
 
     @Test
+    void aFloodOfUnknownNamesStaysWithinTheCacheBoundsAndKnownDevicesStillAnswer() {
+        final String uri = "redis://" + RealBrokers.get().host() + ":" + RealBrokers.get().redisPort();
+        final RedisRegistry.CacheLimits limits = new RedisRegistry.CacheLimits(1_000, 3_600, 500, 60);
+        try (RedisRegistry c = new RedisRegistry(uri, 300, 2_000, limits)) {
+            c.start();
+            final String secret = a.register("r1", true, List.of("flood-owner"));
+            assertThat(c.device("r1")).isPresent();
+            assertThat(c.devicesOf("flood-owner")).containsExactly("r1");
+            // what 50,000 CONNECTs and ACL checks with random usernames cause: devices, tokens, services, users
+            for (int i = 0; i < 50_000; i++) {
+                final String name = "flood-" + i;
+                switch (i % 4) {
+                    case 0 -> assertThat(c.device(name)).isEmpty();
+                    case 1 -> assertThat(c.token("mqtt_" + name)).isEmpty();
+                    case 2 -> assertThat(c.isServiceSession(name)).isFalse();
+                    default -> assertThat(c.devicesOf(name)).isEmpty();
+                }
+            }
+            // the two found entries (r1, ann's devices) plus at most the negative bound
+            assertThat(c.cacheSize()).isLessThanOrEqualTo(2 + limits.negativeMaxEntries());
+            assertThat(c.device("r1")).hasValueSatisfying(d -> assertThat(Secrets.verify(secret, d.secretHash())).isTrue());
+            assertThat(c.devicesOf("flood-owner")).containsExactly("r1");
+            // a "not found" answer is dropped at once when the name gets registered
+            assertThat(c.device("flood-49996")).isEmpty();
+            a.register("flood-49996", false, List.of());
+            try {
+                soon(() -> assertThat(c.device("flood-49996")).isPresent());
+            } finally {
+                a.unregister("flood-49996");
+            }
+        }
+    }
+
+    @Test
+    void foundEntriesAreBoundedToo() {
+        final String uri = "redis://" + RealBrokers.get().host() + ":" + RealBrokers.get().redisPort();
+        try (RedisRegistry c = new RedisRegistry(uri, 300, 2_000, new RedisRegistry.CacheLimits(50, 3_600, 10, 60))) {
+            c.start();
+            final List<String> tokens = new java.util.ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                tokens.add(a.issueToken("user-" + i, "mqtt_", 60));
+            }
+            for (final String t : tokens) {
+                assertThat(c.token(t)).isPresent();
+            }
+            assertThat(c.cacheSize()).isLessThanOrEqualTo(50 + 10);
+            assertThat(c.token(tokens.get(0))).hasValueSatisfying(t -> assertThat(t.subject()).isEqualTo("user-0"));
+        }
+    }
+
+    @Test
+    void idsThatWouldBreakTheKeyStructureAreRefusedAndNothingIsWritten() {
+        a.register("r1", false, List.of("ann"));
+        for (final String bad : List.of("r1:owners", "x:y", "a b", "a/b", "+", "#", "", "a\nb", "x".repeat(129))) {
+            assertThatThrownBy(() -> a.register(bad, true, List.of())).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> a.unregister(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> a.rotateSecret(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThat(a.device(bad)).as(bad).isEmpty();
+        }
+        for (final String bad : List.of("u:x", "a b", "a/b", "+", "#", "", "a\u0001b", "x".repeat(257))) {
+            assertThatThrownBy(() -> a.register("r2", true, List.of("ok", bad))).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> a.setOwner("r1", bad, true)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> a.issueToken(bad, "mqtt_", 60)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThat(a.devicesOf(bad)).as(bad).isEmpty();
+        }
+        a.invalidate("all");
+        assertThat(a.device("r2")).isEmpty();
+        assertThat(a.devicesOf("ok")).isEmpty();
+        assertThat(a.device("r1")).hasValueSatisfying(d -> assertThat(d.owners()).containsExactly("ann"));
+    }
+
+    @Test
+    void aWrongTypeAnswerIsADataErrorNotAnOutage() {
+        final RealBrokers brokers = RealBrokers.get();
+        final io.lettuce.core.RedisClient raw = io.lettuce.core.RedisClient.create("redis://" + brokers.host() + ":" + brokers.redisPort());
+        final ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        final Logger logger = (Logger) LoggerFactory.getLogger(RedisRegistry.class);
+        logger.addAppender(log);
+        try (var c = raw.connect()) {
+            // a key of the registry's namespace holding the wrong kind of value (an older layout, a hand edit)
+            c.sync().set(RedisRegistry.PREFIX + "device:wt1", "not a hash");
+            assertThatThrownBy(() -> a.device("wt1")).isInstanceOf(RedisRegistry.DataException.class)
+                    .hasMessageContaining("WRONGTYPE").isNotInstanceOf(RegistryUnavailableException.class);
+            assertThat(a.isUp()).isTrue();
+            assertThat(a.lastError()).doesNotContain("WRONGTYPE");
+            assertThat(log.list).noneMatch(e -> e.getFormattedMessage().contains("unreachable"));
+            assertThat(log.list).anyMatch(e -> e.getFormattedMessage().contains("WRONGTYPE"));
+            assertThat(a.device("r3")).isEmpty(); // the registry keeps working
+            c.sync().del(RedisRegistry.PREFIX + "device:wt1");
+        } finally {
+            logger.detachAppender(log);
+            raw.shutdown();
+        }
+    }
+
+    @Test
     void registeringTwiceIsAConflictAndCertificateDevicesHaveNoSecret() {
         assertThat(a.register("r2", false, List.of())).isNull();
         assertThat(a.device("r2")).hasValueSatisfying(d -> assertThat(d.hasSecret()).isFalse());
