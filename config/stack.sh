@@ -5,12 +5,13 @@
 # services (tests, .ci/run and developers all use it).
 #
 #   config/stack.sh install          apt packages (apt-get update only if one is missing) + OIDC jars
+#                                    + the `camel` command (Camel JBang CLI, config/jbang/)
 #   config/stack.sh start  [svc...]  svc: redis rabbitmq mosquitto oidc (default all); prints "<svc> <url>"
 #   config/stack.sh stop   [svc...]  clean stop (SIGTERM, then SIGKILL); idempotent
 #   config/stack.sh status [svc...]  "<svc> UP <url>" / "<svc> DOWN"; exit 0 all up, 3 otherwise
 #   config/stack.sh run [args...]    install + start all + build + the gateway with every flow (foreground)
 #   config/stack.sh test [args...]   install + `mvn -B verify` (the whole suite; .ci/run)
-#   config/stack.sh flow <flow> [..] one flow alone under Camel JBang (`camel run` of routes/<flow>/)
+#   config/stack.sh flow <flow> [..] one flow alone under Camel JBang (mvn install + the README's `camel run`)
 #
 # Environment (defaults): CARAVAN_STACK_DIR=$HOME/.caravan/stack  CARAVAN_BIND=127.0.0.1
 #   CARAVAN_REDIS_PORT=6379  CARAVAN_AMQP_PORT=5672  CARAVAN_RABBIT_MGMT_PORT=15672
@@ -51,6 +52,9 @@ OIDC_POM=$BROKERS/oidc/pom.xml
 OIDC_TARGET=$BROKERS/oidc/target
 OIDC_LIB=$OIDC_TARGET/lib
 RABBIT_BIN=/usr/lib/rabbitmq/bin
+CAMEL_SRC=$ROOT/config/jbang
+# `camel` goes to $CAMEL_PREFIX/bin (root: /usr/local, otherwise ~/.local)
+if ((EUID == 0)); then CAMEL_PREFIX=${CARAVAN_CAMEL_PREFIX:-/usr/local}; else CAMEL_PREFIX=${CARAVAN_CAMEL_PREFIX:-$HOME/.local}; fi
 
 STACK_DIR=${CARAVAN_STACK_DIR:-$HOME/.caravan/stack}
 BIND=${CARAVAN_BIND:-127.0.0.1}
@@ -256,10 +260,44 @@ oidc_fetch() {
   exec {lock_fd}>&-
 }
 
+# The `camel` command (Camel JBang's CLI, camel-jbang-core 4.17.0; see config/jbang/camel): the
+# launcher script in $CAMEL_PREFIX/bin, the classpath Maven resolves from config/jbang/pom.xml and
+# the compiled config/jbang/Camel.java in $CAMEL_PREFIX/lib/caravan-camel. Redone only when one of
+# those three files changed; concurrent callers wait on a lock and reuse the result.
+camel_install() {
+  local lib=$CAMEL_PREFIX/lib/caravan-camel bin=$CAMEL_PREFIX/bin/camel stamp lock_fd tmp
+  stamp=$(cat "$CAMEL_SRC/pom.xml" "$CAMEL_SRC/Camel.java" "$CAMEL_SRC/camel" | sha256sum | cut -d' ' -f1)
+  [[ -f $lib/.complete && $(<"$lib/.complete") == "$stamp" && -x $bin ]] && return 0
+  command -v mvn >/dev/null || die "camel: mvn not found (needed to resolve camel-jbang-core)"
+  command -v javac >/dev/null || die "camel: javac not found (a JDK 17 is needed)"
+  mkdir -p "$CAMEL_PREFIX/lib" "$CAMEL_PREFIX/bin"
+  exec {lock_fd}>"$CAMEL_PREFIX/lib/.caravan-camel.lock"
+  flock "$lock_fd"
+  if ! [[ -f $lib/.complete && $(<"$lib/.complete") == "$stamp" && -x $bin ]]; then
+    echo "stack.sh: installing camel (camel-jbang-core) into $bin" >&2
+    tmp=$(mktemp -d "$CAMEL_PREFIX/lib/caravan-camel.tmp.XXXXXX")
+    chmod 0755 "$tmp"
+    if ! mvn -q -B -f "$CAMEL_SRC/pom.xml" dependency:build-classpath -Dmdep.outputFile="$tmp/classpath" >"$tmp/mvn.log" 2>&1; then
+      cat "$tmp/mvn.log" >&2
+      rm -rf "$tmp"
+      die "camel: mvn dependency:build-classpath failed for $CAMEL_SRC/pom.xml"
+    fi
+    javac -d "$tmp/classes" -cp "$(<"$tmp/classpath")" "$CAMEL_SRC/Camel.java" || { rm -rf "$tmp"; die "camel: javac failed"; }
+    rm -f "$tmp/mvn.log"
+    echo "$stamp" >"$tmp/.complete"
+    rm -rf "$lib"
+    mv "$tmp" "$lib"
+    install -m 0755 "$CAMEL_SRC/camel" "$bin"
+  fi
+  exec {lock_fd}>&-
+  command -v camel >/dev/null || echo "stack.sh: add $CAMEL_PREFIX/bin to PATH for the camel command" >&2
+}
+
 cmd_install() {
   apt_install
   oidc_fetch
-  echo "installed: ${APT_PACKAGES[*]}; mock-oauth2-server in $OIDC_LIB" >&2
+  camel_install
+  echo "installed: ${APT_PACKAGES[*]}; mock-oauth2-server in $OIDC_LIB; camel in $CAMEL_PREFIX/bin" >&2
 }
 
 # ---------------------------------------------------------------- start
@@ -480,29 +518,32 @@ cmd_test() {
   exec mvn -B verify "$@"
 }
 
-# One flow alone under Camel JBang's runtime, as `camel run routes/<flow>/<flow>.camel.yaml
-# routes/<flow>/application.properties` does (camel-jbang-core 4.17.0 on a Maven-built classpath,
-# the project's beans on it; the same launcher the JBang tests use). Extra args go to `camel run`
-# (e.g. --port=8081 --prop=key=value).
+# One flow alone under Camel JBang: the README's "Run one flow alone" commands, `mvn install
+# -DskipTests` (without the gateway's -exec jar) then, from the checkout, `camel run
+# routes/<flow>/<flow>.camel.yaml routes/<flow>/application.properties --dep=mvn:$FLOW_ARTIFACT`
+# with the `camel` command that install puts on PATH; events-fanout with the two flows whose beans it
+# uses. Extra args go to `camel run` (e.g. --port=8081 --prop=key=value).
+FLOW_ARTIFACT=io.caravan:caravan:0.1.0-SNAPSHOT # as in the README's command
 cmd_flow() {
   (($#)) || usage
-  local flow=$1
+  local flow=$1 f camel
   shift
   [[ -f $ROOT/routes/$flow/$flow.camel.yaml ]] || die "no flow '$flow' (routes/$flow/$flow.camel.yaml)"
+  local flows=("$flow")
+  [[ $flow == events-fanout ]] && flows=(ws-ticket mqtt-acl events-fanout)
+  camel_install
+  camel=$CAMEL_PREFIX/bin/camel
   cd "$ROOT"
-  mvn -B -q test-compile
-  local classpath
-  classpath=$(cmd_jbang_classpath)
-  mkdir -p target/jbang-work
-  cd target/jbang-work
-  exec java -Duser.home="$ROOT/target/jbang-home" \
-    -cp "$(cat "$classpath"):$ROOT/target/classes:$ROOT/target/test-classes" \
-    io.caravan.common.JBangLauncher run "$ROOT/routes/$flow/$flow.camel.yaml" \
-    "$ROOT/routes/$flow/application.properties" "$@"
+  mvn -B -q install -DskipTests -Dspring-boot.repackage.skip=true
+  local args=(run)
+  for f in "${flows[@]}"; do args+=("routes/$f/$f.camel.yaml"); done
+  for f in "${flows[@]}"; do args+=("routes/$f/application.properties"); done
+  exec "$camel" "${args[@]}" --dep="mvn:$FLOW_ARTIFACT" "$@"
 }
 
-# The file that lists Camel JBang's runtime classpath (src/test/jbang/pom.xml), rebuilt when that pom is newer
-# than it; prints its path. `flow`, the benchmarks and io.caravan.common.JBangFlow (the tests) run flows on it.
+# The hand-built classpath the benchmarks (src/test/bench/*/run.sh) still run flows on: Camel
+# JBang's runtime with the beans' libraries (src/test/jbang/pom.xml), then target/classes.
+# Prints the path of the file that lists it, rebuilt when src/test/jbang/pom.xml is newer.
 cmd_jbang_classpath() {
   local file=$ROOT/target/jbang.classpath
   [[ $file -nt $ROOT/src/test/jbang/pom.xml ]] \
