@@ -104,17 +104,24 @@ public final class CallbackHttpComponent extends DefaultComponent {
 
     private Vertx vertxInUse() {
         if (active == null) {
-            active = vertx != null ? vertx : getCamelContext().getRegistry().findSingleByType(Vertx.class);
+            String whose = "the vertx option's";
+            active = vertx;
             if (active == null) {
+                whose = "the registry's";
+                active = getCamelContext().getRegistry().findSingleByType(Vertx.class);
+            }
+            if (active == null) {
+                whose = "platform-http's";
                 final VertxPlatformHttpRouter router = getCamelContext().getRegistry()
                         .findSingleByType(VertxPlatformHttpRouter.class);
                 active = router == null ? null : router.vertx();
             }
             if (active == null) {
+                whose = "its own (no Vert.x in the registry; closed when the component stops)";
                 active = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1));
                 ownsActive = true;
-                LOG.info("mqtt-acl-http: no Vert.x in the registry, created one (closed when the component stops)");
             }
+            LOG.info("mqtt-acl-http runs on {} Vert.x", whose);
         }
         return active;
     }
