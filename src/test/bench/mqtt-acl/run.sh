@@ -38,7 +38,24 @@ cd "$ROOT"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time missing: apt-get install -y time" >&2; exit 2; }
 [[ -d target/classes/io/caravan/mqttacl ]] || mvn -B -q -o test-compile
-CP="$(cat "$(bash "$ROOT/config/stack.sh" jbang-classpath)"):$ROOT/target/classes:$ROOT/target/test-classes"
+TARGET=${TARGET:-flow}
+COMPONENT=${COMPONENT:-mqtt-acl-http}
+FLOW_YAML=$ROOT/routes/mqtt-acl/mqtt-acl.camel.yaml
+if [[ $COMPONENT == jetty ]]; then
+  FLOW_YAML=$OUT/mqtt-acl-jetty.camel.yaml
+  sed 's#uri: "mqtt-acl-http://#uri: "jetty:http://#' "$ROOT/routes/mqtt-acl/mqtt-acl.camel.yaml" >"$FLOW_YAML"
+elif [[ $COMPONENT != mqtt-acl-http ]]; then
+  echo "COMPONENT must be mqtt-acl-http or jetty" >&2; exit 2
+fi
+if [[ $TARGET == gateway ]]; then
+  mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/runtime.classpath" >/dev/null
+  CP="$ROOT/target/classes:$(<"$OUT/runtime.classpath")"
+elif [[ $TARGET == flow ]]; then
+  CP="$(cat "$(bash "$ROOT/config/stack.sh" jbang-classpath)"):$ROOT/target/classes:$ROOT/target/test-classes"
+else
+  echo "TARGET must be flow or gateway" >&2; exit 2
+fi
+[[ -n ${EXTRA_CP:-} ]] && CP="$EXTRA_CP:$CP"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 REDIS_PORT=$(free_port)
@@ -55,13 +72,38 @@ config/stack.sh start redis >/dev/null
 echo "seeding $DEVICES devices into $REDIS_URI"
 java -cp "$CP" "$HERE/Seed.java" "$REDIS_URI" "$DEVICES" "$OUT/secrets.txt"
 
+start_gateway() { # $1 = cache ttl seconds; the flow's file replaced when COMPONENT=jetty
+  local api_port log routes
+  api_port=$(free_port)
+  CALLBACK_PORT=$(free_port)
+  log=$OUT/gateway-ttl$1.log
+  routes=$(sed -n '/^camel.main.routes-include-pattern=/,/^$/p' src/main/resources/application.properties \
+    | grep -o 'classpath:routes/[^,]*yaml' | sed "s#classpath:routes/mqtt-acl/mqtt-acl.camel.yaml#file:$FLOW_YAML#" | paste -sd,)
+  java -Xmx512m ${FLOW_JAVA_OPTS:-} -cp "$CP" io.caravan.CaravanApplication \
+    --spring.config.location="classpath:/,optional:file:$ROOT/config/local/" --server.port="$api_port" \
+    --camel.main.routes-include-pattern="$routes" \
+    --mqtt-acl.http.port="$CALLBACK_PORT" --mqtt-acl.redis.uri="$REDIS_URI" --mqtt-acl.cache.ttl-seconds="$1" \
+    --spring.data.redis.port="$REDIS_PORT" --spring.rabbitmq.port="$(free_port)" \
+    --camel.component.paho-mqtt5.broker-url="tcp://127.0.0.1:$(free_port)" --ws-ticket.ws.port="$(free_port)" \
+    --logging.level.root=WARN >"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 360); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$CALLBACK_PORT/acl" 2>/dev/null) != 000 ]] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$log"; exit 1; }
+    sleep 0.5
+  done
+  echo "gateway did not start; see $log" >&2
+  exit 1
+}
+
 start_server() { # $1 = cache ttl seconds
+  [[ $TARGET == gateway ]] && { start_gateway "$1"; return; }
   local api_port log
   api_port=$(free_port)
   CALLBACK_PORT=$(free_port)
   log=$OUT/server-ttl$1.log
   java -Xmx512m $RUNTIME_OPTS ${FLOW_JAVA_OPTS:-} -Duser.home="$ROOT/target/jbang-home" -cp "$CP" io.caravan.common.JBangLauncher run \
-    "$ROOT/routes/mqtt-acl/mqtt-acl.camel.yaml" "$ROOT/routes/mqtt-acl/application.properties" \
+    "$FLOW_YAML" "$ROOT/routes/mqtt-acl/application.properties" \
     --port="$api_port" --name=mqtt-acl --profile=prod \
     --prop=mqtt-acl.http.port="$CALLBACK_PORT" --prop=mqtt-acl.redis.uri="$REDIS_URI" \
     --prop=mqtt-acl.cache.ttl-seconds="$1" \
@@ -102,22 +144,22 @@ run() { # $1 cache label, $2 callback, $3 connection mode
   cpu_us=$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))
   # the load driver's own CPU per callback (wrk + lua): it shares the cores with the server
   wrk_us=$(awk -v n="$requests" '{ printf "%d", ($1 + $2) * 1000000 / (n > 0 ? n : 1) }' "$OUT/wrk.time")
-  echo "RESULT cache=$1 callback=/$2 connection=$3 c=$CONNECTIONS t=$THREADS pace_ms=${PACE_MS:-0} ${line#RESULT } server_cpu_us_per_callback=$cpu_us wrk_cpu_us_per_callback=$wrk_us load=$load0..$(cut -d' ' -f1 /proc/loadavg)" \
+  echo "RESULT target=$TARGET component=$COMPONENT${EXTRA_CP:+ extra_cp=$EXTRA_CP} cache=$1 callback=/$2 connection=$3 c=$CONNECTIONS t=$THREADS pace_ms=${PACE_MS:-0} ${line#RESULT } server_cpu_us_per_callback=$cpu_us wrk_cpu_us_per_callback=$wrk_us load=$load0..$(cut -d' ' -f1 /proc/loadavg)" \
     | tee -a "$OUT/results.txt"
 }
 
-echo "# $(date -u +%FT%TZ) runtime=${FLOW_RUNTIME:-deployed} pace_ms=${PACE_MS:-0} duration=$DURATION connections=$CONNECTIONS threads=$THREADS devices=$DEVICES nproc=$(nproc)" >>"$OUT/results.txt"
+echo "# $(date -u +%FT%TZ) target=$TARGET component=$COMPONENT runtime=${FLOW_RUNTIME:-deployed} pace_ms=${PACE_MS:-0} duration=$DURATION connections=$CONNECTIONS threads=$THREADS devices=$DEVICES nproc=$(nproc)" >>"$OUT/results.txt"
 for cache in ${CACHES:-warm cold}; do
   if [[ $cache == warm ]]; then start_server 300; else start_server 0; fi
   # JIT warm-up of every path before anything is measured
-  for callback in acl auth; do
-    for connection in keep-alive close; do
+  for callback in ${CALLBACKS:-acl auth}; do
+    for connection in ${CONNECTION_MODES:-keep-alive close}; do
       SECRETS=$OUT/secrets.txt CALLBACK=$callback CONNECTION=$connection wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" \
         -s "$HERE/callbacks.lua" "http://127.0.0.1:$CALLBACK_PORT" >/dev/null
     done
   done
-  for callback in acl auth; do
-    for connection in keep-alive close; do
+  for callback in ${CALLBACKS:-acl auth}; do
+    for connection in ${CONNECTION_MODES:-keep-alive close}; do
       run "$cache" "$callback" "$connection"
     done
   done

@@ -33,7 +33,7 @@ public final class CallbackHttpConsumer extends DefaultConsumer {
 
     CallbackHttpConsumer(final CallbackHttpEndpoint endpoint, final Processor processor) {
         super(endpoint, processor);
-        this.methods = Arrays.stream(endpoint.httpMethodRestrict().split(",")).map(String::trim)
+        this.methods = Arrays.stream(endpoint.getHttpMethodRestrict().split(",")).map(String::trim)
                 .filter(m -> !m.isEmpty()).map(m -> m.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         if (methods.isEmpty()) {
             throw new IllegalArgumentException("httpMethodRestrict names no method");

@@ -1,25 +1,39 @@
 package io.caravan.mqttacl;
 
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
-/** {@code mqtt-acl-http://host:port/path?httpMethodRestrict=POST}: consumer only (see {@link CallbackHttpComponent}). */
+/**
+ * {@code mqtt-acl-http://host:port/path?httpMethodRestrict=POST}: one path of an internal HTTP listener
+ * that answers Mosquitto's auth-plugin callbacks (consumer only; see {@link CallbackHttpComponent}).
+ * Routes on the same host:port share one listener; two routes on one path refuse to start.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "mqtt-acl-http", title = "MQTT auth callbacks over HTTP",
+        syntax = "mqtt-acl-http:host:port/path", consumerOnly = true, remote = true,
+        category = {Category.HTTP, Category.SECURITY})
 public final class CallbackHttpEndpoint extends DefaultEndpoint {
 
-    private final String host;
-    private final int port;
-    private final String path;
-    private final String httpMethodRestrict;
+    @UriPath(description = "Address to listen on; the callbacks are internal, keep it 127.0.0.1 or the broker's network")
+    @Metadata(required = true)
+    private String host;
+    @UriPath(description = "Port of the listener (never the public API's port)")
+    @Metadata(required = true)
+    private int port;
+    @UriPath(description = "Exact request path, e.g. /acl (no wildcards, no query)")
+    @Metadata(required = true)
+    private String path;
+    @UriParam(defaultValue = "POST", description = "Comma-separated HTTP methods the path accepts; others get 405 with Allow")
+    private String httpMethodRestrict = "POST";
 
-    CallbackHttpEndpoint(final String uri, final CallbackHttpComponent component, final String host, final int port,
-            final String path, final String httpMethodRestrict) {
+    CallbackHttpEndpoint(final String uri, final CallbackHttpComponent component) {
         super(uri, component);
-        this.host = host;
-        this.port = port;
-        this.path = path;
-        this.httpMethodRestrict = httpMethodRestrict;
     }
 
     @Override
@@ -39,19 +53,36 @@ public final class CallbackHttpEndpoint extends DefaultEndpoint {
         return consumer;
     }
 
-    String host() {
+    public String getHost() {
         return host;
     }
 
-    int port() {
+    public void setHost(final String host) {
+        this.host = host;
+    }
+
+    public int getPort() {
         return port;
     }
 
-    String path() {
+    public void setPort(final int port) {
+        this.port = port;
+    }
+
+    public String getPath() {
         return path;
     }
 
-    String httpMethodRestrict() {
+    public void setPath(final String path) {
+        this.path = path;
+    }
+
+    public String getHttpMethodRestrict() {
         return httpMethodRestrict;
+    }
+
+    /** Comma-separated HTTP methods the path accepts (default POST); others are answered 405. */
+    public void setHttpMethodRestrict(final String httpMethodRestrict) {
+        this.httpMethodRestrict = httpMethodRestrict;
     }
 }

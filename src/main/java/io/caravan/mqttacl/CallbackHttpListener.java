@@ -1,5 +1,7 @@
 package io.caravan.mqttacl;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,23 +17,27 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One Vert.x HTTP listener (host:port) of {@link CallbackHttpComponent}: reads each request's body
- * on the event loop, runs its consumer's exchange on a worker thread and writes the answer.
+ * on the event loop, runs its consumer's exchange on a worker thread and writes the answer. With
+ * {@code instances > 1} several servers share the port (Vert.x server sharing), each on its own event loop.
  */
 final class CallbackHttpListener {
 
     private final Vertx vertx;
     private final String host;
     private final int port;
+    private final int instances;
     private final int workers;
     private final int maxBodySize;
     private final Map<String, CallbackHttpConsumer> consumers = new ConcurrentHashMap<>();
+    private final List<HttpServer> servers = new ArrayList<>();
     private WorkerExecutor executor;
-    private HttpServer server;
 
-    CallbackHttpListener(final Vertx vertx, final String host, final int port, final int workers, final int maxBodySize) {
+    CallbackHttpListener(final Vertx vertx, final String host, final int port, final int instances, final int workers,
+            final int maxBodySize) {
         this.vertx = vertx;
         this.host = host;
         this.port = port;
+        this.instances = instances;
         this.workers = workers;
         this.maxBodySize = maxBodySize;
     }
@@ -40,15 +46,19 @@ final class CallbackHttpListener {
         executor = vertx.createSharedWorkerExecutor("mqtt-acl-http-" + port, workers);
         final HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                 .setTcpNoDelay(true).setHandle100ContinueAutomatically(true).setIdleTimeout(0);
-        server = vertx.createHttpServer(options).requestHandler(this::handle);
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < instances; i++) {
+            final HttpServer server = vertx.createHttpServer(options).requestHandler(this::handle);
+            servers.add(server);
+            server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
+    /** Closes the servers and the worker pool; safe after a failed or partial start. */
     void stop() throws Exception {
-        if (server != null) {
+        for (final HttpServer server : servers) {
             server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            server = null;
         }
+        servers.clear();
         if (executor != null) {
             executor.close();
             executor = null;
