@@ -1,0 +1,165 @@
+package io.caravan.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Issue 19 item 3, proof on the runtime: each flow as Camel K 2.10.1's plain-quarkus provider would build
+ * it from camel-k/&lt;flow&gt;/&lt;flow&gt;.yaml ({@link QuarkusFlowApps}: Quarkus Platform 3.31.3 BOMs = Camel
+ * Quarkus 3.31.0 = Camel 4.17.0, exactly the manifest's dependencies, the flow artifact
+ * mvn:io.caravan:caravan from the local repository), started in JVM mode with the manifest's sources and
+ * cluster properties ({@link QuarkusFlowRun}), brokers and issuer overridden to the test's real ones on
+ * loopback, and checked end to end over HTTP.
+ *
+ * <p>Off by default (a Quarkus build per flow): {@code -Dcaravan.quarkus=true}, flows chosen with
+ * {@code -Dcaravan.quarkus.flows=status,oauth2} (default all). {@code src/test/quarkus/run.sh} runs it.
+ * Needs the flow artifact installed first ({@code mvn -B -q -o install -DskipTests}).
+ */
+@Tag("quarkus")
+@EnabledIfSystemProperty(named = "caravan.quarkus", matches = "true")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CamelQuarkusRuntimeTest {
+
+    private static Map<String, QuarkusFlowApps.Build> builds;
+    private static final Map<String, String> TIMES = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void buildTheApps() {
+        final String asked = System.getProperty("caravan.quarkus.flows", "");
+        final List<String> flows = asked.isBlank() ? QuarkusFlowApps.FLOWS : Arrays.stream(asked.split(",")).map(String::trim).toList();
+        builds = QuarkusFlowApps.buildAll(flows);
+        warnIfAnotherJarWasUsed();
+    }
+
+    @AfterAll
+    static void printTimes() {
+        builds.values().forEach(b -> System.out.println("[caravan.quarkus] " + b.flow() + ": built " + (b.ok() ? "yes" : "NO")
+                + " (reactor module time " + b.reactorTime() + ")" + (TIMES.containsKey(b.flow()) ? "; " + TIMES.get(b.flow()) : "")));
+    }
+
+    /**
+     * The shared ~/.m2 may hold another worktree's io.caravan:caravan: say so when the jar packed into the app is
+     * not this worktree's target/caravan-0.1.0-SNAPSHOT.jar.
+     */
+    private static void warnIfAnotherJarWasUsed() {
+        final Path mine = ProjectDir.resolve("target/caravan-0.1.0-SNAPSHOT.jar");
+        for (QuarkusFlowApps.Build b : builds.values()) {
+            final Path packed = b.dir().resolve("target/quarkus-app/lib/main/io.caravan.caravan-0.1.0-SNAPSHOT.jar");
+            try {
+                if (b.ok() && Files.exists(mine) && Files.exists(packed) && Files.mismatch(mine, packed) != -1) {
+                    System.out.println("[caravan.quarkus] WARNING " + b.flow() + ": the packed io.caravan:caravan is not this worktree's"
+                            + " target/caravan-0.1.0-SNAPSHOT.jar (another `mvn install` wrote the shared local repository)");
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static QuarkusFlowApps.Build built(final String flow) {
+        final QuarkusFlowApps.Build b = builds.get(flow);
+        assumeTrue(b != null, flow + " not asked for (caravan.quarkus.flows)");
+        assertThat(b.ok()).as("the Quarkus build of " + flow + " failed (" + QuarkusFlowApps.root().resolve("build.log") + "):\n"
+                + b.logExcerpt()).isTrue();
+        return b;
+    }
+
+    private static QuarkusFlowRun start(final QuarkusFlowApps.Build b, final Map<String, Map<String, String>> secrets,
+            final Map<String, String> overrides) throws Exception {
+        final long t0 = System.nanoTime();
+        final QuarkusFlowRun run = QuarkusFlowRun.start(b, secrets, overrides);
+        TIMES.put(b.flow(), "started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        final String log = run.log();
+        assertThat(log).as("Camel Quarkus 3.31.0 on Camel 4.17.0").contains("Apache Camel 4.17.0");
+        return run;
+    }
+
+    @Test
+    @Order(1)
+    void status() throws Exception {
+        final QuarkusFlowApps.Build b = built("status");
+        try (QuarkusFlowRun app = start(b, Map.of(), Map.of())) {
+            final HttpResponse<String> status = HttpTestClient.get(app.url("/api/status"));
+            assertThat(status.statusCode()).as(app.tail()).isEqualTo(200);
+            assertThat(status.body()).contains("\"status-describe\":\"Started\"", "\"camelVersion\":\"4.17.0\"");
+
+            final HttpResponse<String> openApi = HttpTestClient.get(app.url("/api/openapi.json"));
+            assertThat(openApi.statusCode()).as(app.tail()).isEqualTo(200);
+            assertThat(openApi.body()).contains("\"openapi\" : \"3.", "\"/api/status\"");
+
+            // what the health and prometheus traits probe and scrape
+            final HttpResponse<String> ready = HttpTestClient.get(app.url("/q/health/ready"));
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(HttpTestClient.get(app.url("/q/metrics")).statusCode()).isEqualTo(200);
+            TIMES.merge("status", "checks passed", (a, c) -> a + "; " + c);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void oauth2() throws Exception {
+        final QuarkusFlowApps.Build b = built("oauth2");
+        final RealBrokers brokers = RealBrokers.get();
+        try (QuarkusFlowRun app = start(b, Map.of(), Map.of("oauth2.issuer.caravan.uri", brokers.oidcIssuer()))) {
+            final String url = app.url("/api/whoami");
+            final HttpResponse<String> anonymous = HttpTestClient.get(url);
+            assertThat(anonymous.statusCode()).as(app.tail()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"caravan\"");
+
+            final String token = clientCredentials(brokers.oidcIssuer(), "caravan-reader");
+            final HttpResponse<String> ok = HttpTestClient.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Bearer " + token).GET().build());
+            assertThat(ok.statusCode()).as(ok.body() + "\n" + app.tail()).isEqualTo(200);
+            assertThat(ok.body()).contains("\"subject\":\"caravan-reader\"", "\"issuer\":\"" + brokers.oidcIssuer() + "\"", "\"whoami\"");
+
+            final HttpResponse<String> forged = HttpTestClient.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Bearer " + token.substring(0, token.length() - 4) + "AAAA").GET().build());
+            assertThat(forged.statusCode()).isEqualTo(401);
+
+            final HttpResponse<String> openApi = HttpTestClient.get(app.url("/api/openapi.json"));
+            assertThat(openApi.statusCode()).as(app.tail()).isEqualTo(200);
+            assertThat(openApi.body()).contains("\"/api/whoami\"");
+            assertThat(app.log()).doesNotContain(token);
+            TIMES.merge("oauth2", "checks passed", (a, c) -> a + "; " + c);
+        }
+    }
+
+    /** A client-credentials token from the real dev issuer (mock-oauth2-server started by config/stack.sh). */
+    static String clientCredentials(final String issuer, final String clientId) {
+        final String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                + "&client_secret=dev";
+        final HttpResponse<String> response = HttpTestClient.send(HttpRequest.newBuilder(URI.create(issuer + "/token"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        try {
+            return JSONObjectUtils.getString(JSONObjectUtils.parse(response.body()), "access_token");
+        } catch (ParseException e) {
+            throw new IllegalStateException("token endpoint answered no JSON", e);
+        }
+    }
+}
