@@ -8,8 +8,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -52,32 +50,12 @@ class CamelQuarkusRuntimeTest {
         final String asked = System.getProperty("caravan.quarkus.flows", "");
         final List<String> flows = asked.isBlank() ? QuarkusFlowApps.FLOWS : Arrays.stream(asked.split(",")).map(String::trim).toList();
         builds = QuarkusFlowApps.buildAll(flows);
-        warnIfAnotherJarWasUsed();
     }
 
     @AfterAll
     static void printTimes() {
         builds.values().forEach(b -> System.out.println("[caravan.quarkus] " + b.flow() + ": built " + (b.ok() ? "yes" : "NO")
                 + " (reactor module time " + b.reactorTime() + ")" + (TIMES.containsKey(b.flow()) ? "; " + TIMES.get(b.flow()) : "")));
-    }
-
-    /**
-     * The shared ~/.m2 may hold another worktree's io.caravan:caravan: say so when the jar packed into the app is
-     * not this worktree's target/caravan-0.1.0-SNAPSHOT.jar.
-     */
-    private static void warnIfAnotherJarWasUsed() {
-        final Path mine = ProjectDir.resolve("target/caravan-0.1.0-SNAPSHOT.jar");
-        for (QuarkusFlowApps.Build b : builds.values()) {
-            final Path packed = b.dir().resolve("target/quarkus-app/lib/main/io.caravan.caravan-0.1.0-SNAPSHOT.jar");
-            try {
-                if (b.ok() && Files.exists(mine) && Files.exists(packed) && Files.mismatch(mine, packed) != -1) {
-                    System.out.println("[caravan.quarkus] WARNING " + b.flow() + ": the packed io.caravan:caravan is not this worktree's"
-                            + " target/caravan-0.1.0-SNAPSHOT.jar (another `mvn install` wrote the shared local repository)");
-                }
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     private static QuarkusFlowApps.Build built(final String flow) {
@@ -145,6 +123,57 @@ class CamelQuarkusRuntimeTest {
             assertThat(openApi.body()).contains("\"/api/whoami\"");
             assertThat(app.log()).doesNotContain(token);
             TIMES.merge("oauth2", "checks passed", (a, c) -> a + "; " + c);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void wsTicket() throws Exception {
+        final QuarkusFlowApps.Build b = built("ws-ticket");
+        final RealBrokers brokers = RealBrokers.get();
+        final int wsPort = FreePorts.next();
+        final Map<String, Map<String, String>> secrets = Map.of("ws-ticket-secrets", Map.of("ws-ticket.redis.password", ""));
+        final Map<String, String> overrides = Map.of("oauth2.issuer.caravan.uri", brokers.oidcIssuer(),
+                "ws-ticket.redis.host", brokers.host(), "ws-ticket.redis.port", String.valueOf(brokers.redisPort()),
+                "ws-ticket.ws.host", "127.0.0.1", "ws-ticket.ws.port", String.valueOf(wsPort));
+        try (QuarkusFlowRun app = start(b, secrets, overrides)) {
+            final String url = app.url("/api/ws-tickets");
+            assertThat(HttpTestClient.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build())
+                    .statusCode()).as(app.tail()).isEqualTo(401);
+            final String token = clientCredentials(brokers.oidcIssuer(), "caravan-admin");
+            final HttpResponse<String> issued = HttpTestClient.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(issued.statusCode()).as(issued.body() + "\n" + app.tail()).isEqualTo(201);
+            final Map<String, Object> body = JSONObjectUtils.parse(issued.body());
+            final String ticket = JSONObjectUtils.getString(body, "ticket");
+            // the cluster's public URL (camel-k/ws-ticket/ws-ticket.properties), not the listener's
+            assertThat(JSONObjectUtils.getString(body, "url")).isEqualTo("wss://caravan.example.com/ws/events");
+
+            // a WebSocket delivery: the handshake redeems the ticket (in Redis), the socket answers "whoami"
+            final java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+            final java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + wsPort + "/ws/events?ticket=" + ticket), new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(final java.net.http.WebSocket w, final CharSequence data, final boolean last) {
+                            received.add(data.toString());
+                            w.request(1);
+                            return null;
+                        }
+                    }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+            try {
+                ws.sendText("whoami", true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                final String reply = received.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(reply).as(app.tail()).isNotNull().contains("\"subject\":\"caravan-admin\"");
+            } finally {
+                ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+            }
+            // the ticket was single-use: a second handshake with it is refused
+            final java.util.concurrent.CompletableFuture<java.net.http.WebSocket> replay = java.net.http.HttpClient.newHttpClient()
+                    .newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + wsPort + "/ws/events?ticket=" + ticket),
+                            new java.net.http.WebSocket.Listener() { });
+            assertThat(replay).failsWithin(Duration.ofSeconds(20));
+            assertThat(app.log()).doesNotContain(ticket).doesNotContain(token);
+            TIMES.merge("ws-ticket", "checks passed", (a, c) -> a + "; " + c);
         }
     }
 

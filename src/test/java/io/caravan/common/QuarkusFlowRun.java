@@ -30,7 +30,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class QuarkusFlowRun implements AutoCloseable {
 
-    private static final Pattern STARTED = Pattern.compile("Apache Camel \\S+ \\(.*\\) started in");
+    /** Quarkus's last start line (Camel has started before it, the HTTP server listens from it on). */
+    private static final Pattern STARTED = Pattern.compile("\\(powered by Quarkus \\S+\\) started in .*Listening on");
 
     private final String flow;
     private final Process process;
