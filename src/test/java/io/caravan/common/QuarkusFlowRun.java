@@ -98,7 +98,16 @@ public final class QuarkusFlowRun implements AutoCloseable {
         final int port = FreePorts.next();
         final List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port));
-        overrides.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // "@HTTP_PORT@" in a value stands for the Quarkus HTTP port chosen here
+        overrides.forEach((k, v) -> cmd.add("-D" + k + "=" + v.replace("@HTTP_PORT@", String.valueOf(port))));
+        // diagnosis only (printed): -Dcaravan.quarkus.extra-props=k=v;k=v adds properties the manifest does not set
+        final String extra = System.getProperty("caravan.quarkus.extra-props", "");
+        if (!extra.isBlank()) {
+            System.out.println("[caravan.quarkus] NOT THE MANIFEST: " + m.flow() + " runs with extra properties " + extra);
+            for (String kv : extra.split(";")) {
+                cmd.add("-D" + kv.trim());
+            }
+        }
         cmd.add("-jar");
         cmd.add(build.runJar().toString());
         final Path log = Files.createTempFile(build.dir(), "run-", ".log");
