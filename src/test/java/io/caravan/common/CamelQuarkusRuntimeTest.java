@@ -182,10 +182,79 @@ class CamelQuarkusRuntimeTest {
         }
     }
 
+    @Test
+    @Order(4)
+    void mqttAcl() throws Exception {
+        final QuarkusFlowApps.Build b = built("mqtt-acl");
+        final RealBrokers brokers = RealBrokers.get();
+        final int callbackPort = FreePorts.next();
+        final String redis = "redis://" + brokers.host() + ":" + brokers.redisPort();
+        // the Secret as camel-k/mqtt-acl/mqtt-acl-secrets.example.yaml shapes it (test values)
+        final Map<String, Map<String, String>> secrets = Map.of("mqtt-acl-secrets", Map.of("mqtt-acl.redis.uri", redis,
+                "mqtt-acl.superusers", "root:" + io.caravan.mqttacl.Secrets.hashPassword("rootpw", 1000)));
+        final Map<String, String> overrides = Map.of("oauth2.issuer.caravan.uri", brokers.oidcIssuer(),
+                "mqtt-acl.http.host", "127.0.0.1", "mqtt-acl.http.port", String.valueOf(callbackPort));
+        try (QuarkusFlowRun app = start(b, secrets, overrides)) {
+            // Mosquitto's legacy auth plugin calling back: a superuser's password checked, a wrong one refused
+            assertThat(callback(callbackPort, "/auth", "root", "rootpw").statusCode()).as(app.tail()).isEqualTo(200);
+            assertThat(callback(callbackPort, "/auth", "root", "nope").statusCode()).isEqualTo(403);
+            assertThat(callback(callbackPort, "/auth", "nobody", "x").statusCode()).isEqualTo(403);
+            // the admin API on the HTTP port, behind the oauth2 policy
+            final String devices = app.url("/api/devices?owner=jo");
+            assertThat(HttpTestClient.get(devices).statusCode()).isEqualTo(401);
+            final String admin = clientCredentials(brokers.oidcIssuer(), "ops", "devices:admin");
+            final HttpResponse<String> listed = HttpTestClient.send(HttpRequest.newBuilder(URI.create(devices)).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Bearer " + admin).GET().build());
+            assertThat(listed.statusCode()).as(listed.body() + "\n" + app.tail()).isEqualTo(200);
+            assertThat(app.log()).doesNotContain("rootpw");
+            TIMES.merge("mqtt-acl", "checks passed", (a, c) -> a + "; " + c);
+        }
+    }
+
+    private static HttpResponse<String> callback(final int port, final String path, final String user, final String password) {
+        final String basic = java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return HttpTestClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                        + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&topic=&acc=-1&clientid="))
+                .build());
+    }
+
+    @Test
+    @Order(5)
+    void tsMulticast() throws Exception {
+        final QuarkusFlowApps.Build b = built("ts-multicast");
+        final RealBrokers brokers = RealBrokers.get();
+        // no channel is started here (autostart=false): the stream inside a network namespace is not checked yet
+        final Map<String, String> overrides = Map.of("oauth2.issuer.caravan.uri", brokers.oidcIssuer(),
+                "ts-multicast.default.interface", "lo");
+        try (QuarkusFlowRun app = start(b, Map.of(), overrides)) {
+            final String channels = app.url("/api/ts-multicast/channels");
+            assertThat(HttpTestClient.get(channels).statusCode()).as(app.tail()).isEqualTo(401);
+            final String admin = clientCredentials(brokers.oidcIssuer(), "caravan-admin");
+            final HttpResponse<String> list = HttpTestClient.send(HttpRequest.newBuilder(URI.create(channels)).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Bearer " + admin).GET().build());
+            assertThat(list.statusCode()).as(list.body() + "\n" + app.tail()).isEqualTo(200);
+            assertThat(list.body()).contains("\"id\":\"demo\"", "\"state\":\"stopped\"");
+            final HttpResponse<String> stop = HttpTestClient.send(HttpRequest.newBuilder(URI.create(channels + "/demo/stop"))
+                    .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+            final HttpResponse<String> unknown = HttpTestClient.send(HttpRequest.newBuilder(URI.create(channels + "/nope/start"))
+                    .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+            assertThat(HttpTestClient.get(app.url("/api/openapi.json")).body()).contains("/api/ts-multicast/channels");
+            TIMES.merge("ts-multicast", "checks passed (API only)", (a, c) -> a + "; " + c);
+        }
+    }
+
     /** A client-credentials token from the real dev issuer (mock-oauth2-server started by config/stack.sh). */
     static String clientCredentials(final String issuer, final String clientId) {
+        return clientCredentials(issuer, clientId, null);
+    }
+
+    static String clientCredentials(final String issuer, final String clientId, final String scope) {
         final String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                + "&client_secret=dev";
+                + "&client_secret=dev" + (scope == null ? "" : "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8));
         final HttpResponse<String> response = HttpTestClient.send(HttpRequest.newBuilder(URI.create(issuer + "/token"))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
