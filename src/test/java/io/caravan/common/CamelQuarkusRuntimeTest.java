@@ -247,6 +247,77 @@ class CamelQuarkusRuntimeTest {
         }
     }
 
+    @Test
+    @Order(6)
+    void firmwarePublish() throws Exception {
+        final QuarkusFlowApps.Build b = built("firmware-publish");
+        final RealBrokers brokers = RealBrokers.get();
+        // short: gpg-agent's socket path in <base>/state/gnupg must stay under 107 bytes
+        final java.nio.file.Path work = java.nio.file.Files.createTempDirectory("cq-fp-");
+        final Map<String, Map<String, String>> secrets = Map.of("firmware-publish-secrets", Map.of(
+                "camel.beans.firmwarePublishRabbit.username", "guest", "camel.beans.firmwarePublishRabbit.password", "guest",
+                "camel.component.paho-mqtt5.user-name", "caravan-firmware", "camel.component.paho-mqtt5.password", "unused-by-the-test-broker"));
+        final Map<String, String> overrides = new LinkedHashMap<>(Map.of("oauth2.issuer.caravan.uri", brokers.oidcIssuer(),
+                "firmware-publish.dir.base", work.resolve("data").toString(),
+                "camel.component.paho-mqtt5.broker-url", brokers.mqttUrl(),
+                "camel.beans.firmwarePublishRabbit.host", brokers.host(),
+                "camel.beans.firmwarePublishRabbit.port", String.valueOf(brokers.amqpPort()),
+                // the Secret firmware-publish-signing-key is not laid out here: the flow makes its own key
+                "firmware-publish.gpg.secret-key-file", ""));
+        try (QuarkusFlowRun app = start(b, secrets, overrides)) {
+            final java.nio.file.Path deb = deb(work, "fw-quarkus", "0.9.1");
+            final HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(app.url("/api/firmware"))).timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofFile(deb));
+            assertThat(HttpTestClient.send(post.build()).statusCode()).as(app.tail()).isEqualTo(401);
+
+            final java.util.List<org.eclipse.paho.mqttv5.common.MqttMessage> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+            final org.eclipse.paho.mqttv5.client.MqttClient device = new org.eclipse.paho.mqttv5.client.MqttClient(brokers.mqttUrl(),
+                    "fw-quarkus-" + System.nanoTime(), new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+            try {
+                final HttpResponse<String> created = HttpTestClient.send(post.header("Authorization", "Bearer "
+                        + clientCredentials(brokers.oidcIssuer(), "caravan-admin")).build());
+                assertThat(created.statusCode()).as(created.body() + "\n" + app.tail()).isEqualTo(201);
+                assertThat(created.body()).contains("\"url\":\"https://firmware.caravan.example.com/apt/pool/main/f/fw-quarkus/fw-quarkus_0.9.1_amd64.deb\"");
+                assertThat(HttpTestClient.get(app.url("/apt/caravan-firmware.gpg")).statusCode()).isEqualTo(200);
+                assertThat(HttpTestClient.get(app.url("/apt/dists/stable/InRelease")).statusCode()).isEqualTo(200);
+
+                // the publish: a retained MQTT 5 notification on firmware/<package>
+                device.connect();
+                device.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                    new org.eclipse.paho.mqttv5.common.MqttSubscription("firmware/fw-quarkus", 1)},
+                        new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, message) -> received.add(message)})
+                        .waitForCompletion(10_000);
+                org.awaitility.Awaitility.await("retained notification").atMost(Duration.ofSeconds(30)).until(() -> !received.isEmpty());
+            } finally {
+                if (device.isConnected()) {
+                    device.disconnect();
+                }
+                device.close();
+            }
+            assertThat(new String(received.get(0).getPayload(), StandardCharsets.UTF_8)).contains("\"package\":\"fw-quarkus\"");
+            assertThat(app.log()).doesNotContain("notification firmware-publish-notify-amqp failed");
+            TIMES.merge("firmware-publish", "checks passed", (a, c) -> a + "; " + c);
+        } finally {
+            // the flow's gpg-agent outlives the JVM: stop this test's one
+            new ProcessBuilder("gpgconf", "--homedir", work.resolve("data/state/gnupg").toString(), "--kill", "gpg-agent").start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** A minimal .deb (gzip members: the default Camel K base image has no zstd) built with dpkg-deb. */
+    private static java.nio.file.Path deb(final java.nio.file.Path work, final String name, final String version) throws Exception {
+        final java.nio.file.Path root = java.nio.file.Files.createDirectories(work.resolve("pkg/DEBIAN"));
+        java.nio.file.Files.writeString(root.resolve("control"), "Package: " + name + "\nVersion: " + version
+                + "\nArchitecture: amd64\nMaintainer: Caravan <fw@caravan.example.com>\nDescription: harness firmware\n");
+        java.nio.file.Files.createDirectories(work.resolve("pkg/opt/" + name));
+        java.nio.file.Files.writeString(work.resolve("pkg/opt/" + name + "/firmware.bin"), "x".repeat(2000));
+        final java.nio.file.Path deb = work.resolve(name + "_" + version + "_amd64.deb");
+        final Process p = new ProcessBuilder("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", work.resolve("pkg").toString(), deb.toString())
+                .redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return deb;
+    }
+
     /** A client-credentials token from the real dev issuer (mock-oauth2-server started by config/stack.sh). */
     static String clientCredentials(final String issuer, final String clientId) {
         return clientCredentials(issuer, clientId, null);
