@@ -318,6 +318,69 @@ class CamelQuarkusRuntimeTest {
         return deb;
     }
 
+    @Test
+    @Order(7)
+    void eventsFanout() throws Exception {
+        final QuarkusFlowApps.Build b = built("events-fanout");
+        final RealBrokers brokers = RealBrokers.get();
+        // as in wsTicket: the manifest's /ws/events port (8091) cannot be served by camel-quarkus-vertx-websocket
+        final boolean onHttpPort = Boolean.getBoolean("caravan.quarkus.ws-on-http-port");
+        final int wsPort = FreePorts.next();
+        final String redis = "redis://" + brokers.host() + ":" + brokers.redisPort();
+        final Map<String, Map<String, String>> secrets = Map.of("events-fanout-secrets", Map.of(
+                "events-fanout.rabbitmq.username", "guest", "events-fanout.rabbitmq.password", "guest",
+                "ws-ticket.redis.password", "", "mqtt-acl.redis.uri", redis,
+                "mqtt-acl.superusers", "root:" + io.caravan.mqttacl.Secrets.hashPassword("rootpw", 1000),
+                "camel.component.paho-mqtt5.user-name", "caravan-events", "camel.component.paho-mqtt5.password", "unused-by-the-test-broker"));
+        final Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("oauth2.issuer.caravan.uri", brokers.oidcIssuer());
+        overrides.put("ws-ticket.redis.host", brokers.host());
+        overrides.put("ws-ticket.redis.port", String.valueOf(brokers.redisPort()));
+        overrides.put("ws-ticket.ws.host", "127.0.0.1");
+        overrides.put("ws-ticket.ws.port", onHttpPort ? "@HTTP_PORT@" : String.valueOf(wsPort));
+        overrides.put("mqtt-acl.http.host", "127.0.0.1");
+        overrides.put("mqtt-acl.http.port", String.valueOf(FreePorts.next()));
+        overrides.put("events-fanout.rabbitmq.host", brokers.host());
+        overrides.put("events-fanout.rabbitmq.port", String.valueOf(brokers.amqpPort()));
+        overrides.put("events-fanout.mqtt.broker-url", brokers.mqttUrl());
+        try (QuarkusFlowRun app = start(b, secrets, overrides)) {
+            final int socketPort = onHttpPort ? app.port() : wsPort;
+            final String token = clientCredentials(brokers.oidcIssuer(), "caravan-admin");
+            final HttpResponse<String> issued = HttpTestClient.send(HttpRequest.newBuilder(URI.create(app.url("/api/ws-tickets")))
+                    .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(issued.statusCode()).as(issued.body() + "\n" + app.tail()).isEqualTo(201);
+            final String ticket = JSONObjectUtils.getString(JSONObjectUtils.parse(issued.body()), "ticket");
+            final java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+            final java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + socketPort + "/ws/events?ticket=" + ticket), new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(final java.net.http.WebSocket w, final CharSequence data, final boolean last) {
+                            received.add(data.toString());
+                            w.request(1);
+                            return null;
+                        }
+                    }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+            final com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+            factory.setHost(brokers.host());
+            factory.setPort(brokers.amqpPort());
+            try (com.rabbitmq.client.Connection connection = factory.newConnection("cq-events-fanout");
+                    com.rabbitmq.client.Channel channel = connection.createChannel()) {
+                // a broadcast event on the exchange reaches the socket (the queue is bound once the route runs: retry)
+                org.awaitility.Awaitility.await("a broadcast delivered over the WebSocket").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> {
+                            channel.basicPublish("caravan.events", "broadcast.harness", new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                                    .contentType("application/json").build(), "\"cq-hello\"".getBytes(StandardCharsets.UTF_8));
+                            final String m = received.poll(400, java.util.concurrent.TimeUnit.MILLISECONDS);
+                            return m != null && m.contains("cq-hello");
+                        });
+            } finally {
+                ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+            }
+            assertThat(app.log()).doesNotContain(ticket).doesNotContain(token);
+            TIMES.merge("events-fanout", "checks passed", (a, c) -> a + "; " + c);
+        }
+    }
+
     /** A client-credentials token from the real dev issuer (mock-oauth2-server started by config/stack.sh). */
     static String clientCredentials(final String issuer, final String clientId) {
         return clientCredentials(issuer, clientId, null);
