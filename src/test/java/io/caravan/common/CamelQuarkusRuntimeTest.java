@@ -299,7 +299,11 @@ class CamelQuarkusRuntimeTest {
             TIMES.merge("firmware-publish", "checks passed", (a, c) -> a + "; " + c);
         } finally {
             // the flow's gpg-agent outlives the JVM: stop this test's one
-            new ProcessBuilder("gpgconf", "--homedir", work.resolve("data/state/gnupg").toString(), "--kill", "gpg-agent").start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            new ProcessBuilder("gpgconf", "--homedir", work.resolve("data/state/gnupg").toString(), "--kill", "gpg-agent")
+                    .start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            try (var walk = java.nio.file.Files.walk(work)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
