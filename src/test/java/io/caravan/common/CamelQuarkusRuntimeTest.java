@@ -70,7 +70,7 @@ class CamelQuarkusRuntimeTest {
             final Map<String, String> overrides) throws Exception {
         final long t0 = System.nanoTime();
         final QuarkusFlowRun run = QuarkusFlowRun.start(b, secrets, overrides);
-        TIMES.put(b.flow(), "started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        TIMES.merge(b.flow(), "started in " + (System.nanoTime() - t0) / 1_000_000 + " ms", (a, c) -> a + "; " + c);
         final String log = run.log();
         assertThat(log).as("Camel Quarkus 3.31.0 on Camel 4.17.0").contains("Apache Camel 4.17.0");
         return run;
@@ -245,6 +245,43 @@ class CamelQuarkusRuntimeTest {
             assertThat(HttpTestClient.get(app.url("/api/openapi.json")).body()).contains("/api/ts-multicast/channels");
             TIMES.merge("ts-multicast", "checks passed (API only)", (a, c) -> a + "; " + c);
         }
+    }
+
+    /**
+     * A multicast stream, ONLY inside a private network namespace (unshare --net; src/test/quarkus/multicast-in-netns.sh):
+     * the channel autostarts from an HLS playlist ffmpeg makes here and its datagrams are received on lo there.
+     */
+    @Test
+    @Order(5)
+    void tsMulticastStreamsInsideANetworkNamespace() throws Exception {
+        final QuarkusFlowApps.Build b = built("ts-multicast");
+        final java.nio.file.Path media = java.nio.file.Files.createDirectories(b.dir().resolve("media"));
+        final Process ffmpeg = new ProcessBuilder("ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25",
+                "-f", "lavfi", "-i", "sine=frequency=440", "-t", "6", "-c:v", "libx264", "-g", "25", "-c:a", "aac", "-f", "hls",
+                "-hls_time", "2", "-hls_list_size", "0", media.resolve("index.m3u8").toString()).redirectErrorStream(true).start();
+        final String ffOut = new String(ffmpeg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ffmpeg.waitFor()).as(ffOut).isZero();
+        final Map<String, String> overrides = Map.of("oauth2.issuer.caravan.uri", "http://127.0.0.1:9/caravan",
+                "ts-multicast.default.interface", "lo", "ts-multicast.default.autostart", "true",
+                "ts-multicast.channel.demo.source", media.resolve("index.m3u8").toString());
+        final QuarkusFlowRun.Launch launch = QuarkusFlowRun.prepare(b, Map.of(), overrides);
+        final java.nio.file.Path log = b.dir().resolve("netns-run.log");
+        final List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--net", "bash",
+                ProjectDir.resolve("src/test/quarkus/multicast-in-netns.sh").toString(), log.toString(), "239.10.0.1", "5000", "4", "--"));
+        cmd.addAll(launch.command());
+        final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(launch.env());
+        final long t0 = System.nanoTime();
+        final Process ns = pb.start();
+        final String out = new String(ns.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ns.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        final String appLog = java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+        final java.util.regex.Matcher counted = java.util.regex.Pattern.compile("datagrams=(\\d+) bytes=(\\d+) ts-packets=(\\d+)").matcher(out);
+        assertThat(counted.find()).as(out + "\n" + appLog).isTrue();
+        assertThat(Long.parseLong(counted.group(1))).as(out + "\n" + appLog).isPositive();
+        assertThat(Long.parseLong(counted.group(3))).as("MPEG-TS packets (sync byte 0x47) in the datagrams").isPositive();
+        TIMES.merge("ts-multicast", "multicast in a namespace: " + counted.group(0) + " in 4 s (namespace run "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms)", (a, c) -> a + "; " + c);
     }
 
     @Test

@@ -53,6 +53,24 @@ public final class QuarkusFlowRun implements AutoCloseable {
      */
     public static QuarkusFlowRun start(final QuarkusFlowApps.Build build, final Map<String, Map<String, String>> secrets,
             final Map<String, String> overrides) throws IOException {
+        final Launch launch = prepare(build, secrets, overrides);
+        final Path log = Files.createTempFile(build.dir(), "run-", ".log");
+        final ProcessBuilder pb = new ProcessBuilder(launch.command()).directory(build.dir().toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(launch.env());
+        final long t0 = System.currentTimeMillis();
+        final QuarkusFlowRun run = new QuarkusFlowRun(build.flow(), pb.start(), log, launch.port(), t0);
+        run.awaitStarted();
+        return run;
+    }
+
+    /** The command and environment of the pod's JVM, for a test that runs it elsewhere (e.g. inside a network namespace). */
+    public record Launch(List<String> command, Map<String, String> env, int port) {
+    }
+
+    /** Lays out what the operator mounts and returns how the pod would start the app (does not start it). */
+    public static Launch prepare(final QuarkusFlowApps.Build build, final Map<String, Map<String, String>> secrets,
+            final Map<String, String> overrides) throws IOException {
         final QuarkusFlowApps.Manifest m = QuarkusFlowApps.manifest(build.flow());
         final Path etc = build.dir().resolve("etc-camel");
         deleteTree(etc);
@@ -110,14 +128,7 @@ public final class QuarkusFlowRun implements AutoCloseable {
         }
         cmd.add("-jar");
         cmd.add(build.runJar().toString());
-        final Path log = Files.createTempFile(build.dir(), "run-", ".log");
-        final ProcessBuilder pb = new ProcessBuilder(cmd).directory(build.dir().toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("QUARKUS_CONFIG_LOCATIONS", appProps.toString());
-        final long t0 = System.currentTimeMillis();
-        final QuarkusFlowRun run = new QuarkusFlowRun(m.flow(), pb.start(), log, port, t0);
-        run.awaitStarted();
-        return run;
+        return new Launch(cmd, Map.of("QUARKUS_CONFIG_LOCATIONS", appProps.toString()), port);
     }
 
     /** configMapGenerator name → files, from camel-k/&lt;flow&gt;/kustomization.yaml. */
