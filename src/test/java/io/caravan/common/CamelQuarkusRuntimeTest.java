@@ -225,7 +225,7 @@ class CamelQuarkusRuntimeTest {
     void tsMulticast() throws Exception {
         final QuarkusFlowApps.Build b = built("ts-multicast");
         final RealBrokers brokers = RealBrokers.get();
-        // no channel is started here (autostart=false): the stream inside a network namespace is not checked yet
+        // no channel is started here (autostart=false): tsMulticastStreamsInsideANetworkNamespace checks the stream
         final Map<String, String> overrides = Map.of("oauth2.issuer.caravan.uri", brokers.oidcIssuer(),
                 "ts-multicast.default.interface", "lo");
         try (QuarkusFlowRun app = start(b, Map.of(), overrides)) {
@@ -243,7 +243,7 @@ class CamelQuarkusRuntimeTest {
                     .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build());
             assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
             assertThat(HttpTestClient.get(app.url("/api/openapi.json")).body()).contains("/api/ts-multicast/channels");
-            TIMES.merge("ts-multicast", "checks passed (API only)", (a, c) -> a + "; " + c);
+            TIMES.merge("ts-multicast", "control API checks passed", (a, c) -> a + "; " + c);
         }
     }
 
