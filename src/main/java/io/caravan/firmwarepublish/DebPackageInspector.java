@@ -26,7 +26,8 @@ import org.tukaani.xz.XZInputStream;
 /**
  * Validates a .deb in plain Java, without dpkg: the ar container (deb(5): {@code debian-binary}
  * = "2.0" first, then {@code control.tar[.gz|.xz|.zst]}, then {@code data.tar[.gz|.xz|.zst|.bz2|.lzma]}),
- * the control paragraph (Package, Version, Architecture, Maintainer, Description and their syntax),
+ * the control paragraph (Package, Version, Architecture, Maintainer, Description and their syntax;
+ * no field that the repository computes, such as Filename, Size or a checksum),
  * Architecture against the configured set, and the digests. The data tarball is read to its end,
  * so a truncated or corrupt payload is caught here and not on the device.
  *
@@ -106,6 +107,7 @@ public final class DebPackageInspector {
         checkDataTar(ar, data, dataCompression);
 
         final ControlFields fields = ControlFields.parse(controlText);
+        AptRepository.refuseComputedFields(fields);
         final String name = required(fields, "Package");
         if (!PACKAGE.matcher(name).matches()) {
             throw FirmwareRejected.invalid("bad-package-name", "Package '" + name

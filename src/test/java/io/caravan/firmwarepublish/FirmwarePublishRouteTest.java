@@ -166,6 +166,8 @@ class FirmwarePublishRouteTest {
         cases.add(new Object[] {"oversized", Files.readAllBytes(Debs.build(work, "fw-bad", "6.0", "amd64", "none", 4_100_000)), 413,
                 "too-large", "limit"});
         cases.add(new Object[] {"empty", new byte[0], 400, "empty-body", "empty"});
+        cases.add(new Object[] {"a field the repository computes", Debs.handmade("2.0\n", "control.tar.gz", Debs.control("fw-bad", "7.0", "amd64")
+                + "Filename: pool/main/f/fw-bad/../../../../../etc/passwd\n", true), 400, "computed-field", "control file sets 'Filename'"});
         for (final Object[] c : cases) {
             final HttpResponse<String> response = upload((byte[]) c[1], token(null));
             assertThat(response.statusCode()).as(c[0] + ": " + response.body()).isEqualTo(c[2]);
