@@ -56,9 +56,14 @@ public final class FirmwarePublishService {
     private String gpgSecretKeyFile = "";
     private String gpgUid = "Caravan firmware (local signing key) <firmware@caravan.invalid>";
     private String zstdCommand = "zstd";
+    private long maxUnpackedBytes = UnpackLimits.DEFAULTS.maxUnpackedBytes();
+    private int maxTarEntries = UnpackLimits.DEFAULTS.maxTarEntries();
+    private int xzMemoryKib = UnpackLimits.DEFAULTS.xzMemoryKib();
 
     private DebPackageInspector inspector;
-    private final PackageBuilder builder = new PackageBuilder("dpkg-deb");
+    private PackageBuilder builder;
+    /** Builds are serialised so two never pick the same next version. */
+    private final Object buildLock = new Object();
     private AptRepository repository;
     private long nextAttempt;
     private String unavailable = "not started";
@@ -89,7 +94,9 @@ public final class FirmwarePublishService {
     private void open() throws IOException {
         final Set<String> archs = new LinkedHashSet<>(Arrays.stream(architectures.split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).toList());
-        inspector = new DebPackageInspector(archs, zstdCommand);
+        final UnpackLimits limits = new UnpackLimits(maxUnpackedBytes, maxTarEntries, xzMemoryKib);
+        inspector = new DebPackageInspector(archs, zstdCommand, limits);
+        builder = new PackageBuilder("dpkg-deb", limits);
         final Path state = Path.of(stateDir).toAbsolutePath();
         Files.createDirectories(state.resolve("uploads"));
         final Path home = gpgHome.isBlank() ? state.resolve("gnupg") : Path.of(gpgHome).toAbsolutePath();
@@ -179,7 +186,7 @@ public final class FirmwarePublishService {
         try {
             copyLimited(body, tar);
             final ControlFields template = builder.unpack(tar, tree);
-            synchronized (builder) {
+            synchronized (buildLock) {
                 final DebianVersion latest = repository().latest(template.get("Package")).orElse(null);
                 final DebianVersion next = VersionBump.next(latest, level);
                 builder.build(tree, template, next, deb);
@@ -383,5 +390,17 @@ public final class FirmwarePublishService {
 
     public void setZstdCommand(final String zstdCommand) {
         this.zstdCommand = zstdCommand;
+    }
+
+    public void setMaxUnpackedBytes(final long maxUnpackedBytes) {
+        this.maxUnpackedBytes = maxUnpackedBytes;
+    }
+
+    public void setMaxTarEntries(final int maxTarEntries) {
+        this.maxTarEntries = maxTarEntries;
+    }
+
+    public void setXzMemoryKib(final int xzMemoryKib) {
+        this.xzMemoryKib = xzMemoryKib;
     }
 }

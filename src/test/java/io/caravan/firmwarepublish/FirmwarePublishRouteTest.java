@@ -168,6 +168,10 @@ class FirmwarePublishRouteTest {
         cases.add(new Object[] {"empty", new byte[0], 400, "empty-body", "empty"});
         cases.add(new Object[] {"a field the repository computes", Debs.handmade("2.0\n", "control.tar.gz", Debs.control("fw-bad", "7.0", "amd64")
                 + "Filename: pool/main/f/fw-bad/../../../../../etc/passwd\n", true), 400, "computed-field", "control file sets 'Filename'"});
+        cases.add(new Object[] {"tar entry flood", Debs.withData("fw-bad", "8.0", "data.tar.gz", Debs.tarGzOfEntries(20_000)), 413,
+                "too-many-entries", "(limit firmware-publish.limits.max-tar-entries)"});
+        cases.add(new Object[] {"lzma dictionary bomb", Debs.withData("fw-bad", "8.0", "data.tar.lzma", Debs.lzmaWithDictionary(0x7FFFFFF0)),
+                413, "xz-memory-limit", "(firmware-publish.limits.xz-memory-kib)"});
         for (final Object[] c : cases) {
             final HttpResponse<String> response = upload((byte[]) c[1], token(null));
             assertThat(response.statusCode()).as(c[0] + ": " + response.body()).isEqualTo(c[2]);
