@@ -593,11 +593,26 @@ public final class AptRepository implements AutoCloseable {
 
     // ---------------------------------------------------------------- writing
 
+    /**
+     * Puts the package's bytes at {@code target} unless that file already holds them. A pool file is
+     * never replaced by other bytes: snapshots (and their by-hash indexes) that list its SHA256 may
+     * still be read, and it is served {@code immutable}. Two versions share a pool file name when
+     * they differ only in the epoch ({@code 1:1.0} and {@code 1.0}): see {@link DebPackage#poolFileName()}
+     * for why such an upload is refused (409) rather than given an epoch-encoded name. The one case
+     * refused that was safe to replace is an orphan of an interrupted publish (placed, never listed)
+     * re-uploaded under the same version with other bytes; a higher version goes through.
+     */
     private void placeInPool(final DebPackage pkg, final Path target) throws IOException {
-        if (Files.isRegularFile(target) && DebPackageInspector.digests(target)[0].equals(pkg.sha256())) {
-            return;
+        if (Files.isRegularFile(target)) {
+            final String existing = DebPackageInspector.digests(target)[0];
+            if (existing.equals(pkg.sha256())) {
+                return;
+            }
+            throw new FirmwareRejected(409, "pool-file-exists", pkg.name() + " " + pkg.version() + " (" + pkg.architecture()
+                    + ") would be stored as " + root.relativize(target) + ", which already holds another package file (sha256 " + existing
+                    + ") that published snapshots list; pool file names leave out the epoch, as in Debian, so a version that differs "
+                    + "only in its epoch cannot be published: raise the upstream version or the revision");
         }
-        // Either absent or an orphan of an interrupted publish (never referenced by any Release).
         Files.createDirectories(target.getParent());
         final Path tmp = target.resolveSibling(".tmp-" + target.getFileName());
         Files.copy(pkg.file(), tmp, StandardCopyOption.REPLACE_EXISTING);

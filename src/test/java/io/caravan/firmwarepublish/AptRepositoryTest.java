@@ -356,4 +356,48 @@ class AptRepositoryTest {
         assertThat(download.exit()).as(download.output()).isZero();
         assertThat(DebPackageInspector.digests(apt.downloads().resolve("fw-demo_1.0.2_amd64.deb"))[0]).isEqualTo(next.sha256());
     }
+
+    /**
+     * Issue 21 item 4: {@code 1:1.0} and {@code 1.0} share the pool file name (the epoch is not part of
+     * it); the second upload is refused instead of replacing a file that snapshots list and that is
+     * served immutable. A higher version with the epoch is published and installed by a real apt-get.
+     */
+    @Test
+    void aVersionThatDiffersOnlyInItsEpochIsRefusedAndThePublishedPoolFileStaysAsItWas() throws Exception {
+        final PublishResult first = publish("fw-epoch", "1.0", "amd64");
+        final Path pool = work.resolve("repo").resolve(first.poolPath());
+        assertThat(pool.getFileName()).hasToString("fw-epoch_1.0_amd64.deb");
+        final Path snapshot = repo.currentSnapshot();
+
+        final DebPackage epoch = INSPECTOR.inspect(Debs.build(work.resolve("debs"), "fw-epoch", "1:1.0", "amd64", "xz", 4000));
+        assertThat(epoch.poolFileName()).isEqualTo("fw-epoch_1.0_amd64.deb");
+        assertThatThrownBy(() -> repo.publish(epoch)).isInstanceOfSatisfying(FirmwareRejected.class, e -> {
+            assertThat(e.status()).isEqualTo(409);
+            assertThat(e.code()).isEqualTo("pool-file-exists");
+            assertThat(e.getMessage()).contains("fw-epoch 1:1.0 (amd64) would be stored as pool/main/f/fw-epoch/fw-epoch_1.0_amd64.deb",
+                    "sha256 " + first.sha256(), "epoch");
+        });
+        assertThat(DebPackageInspector.digests(pool)[0]).isEqualTo(first.sha256());
+        assertThat(repo.currentSnapshot()).isEqualTo(snapshot);
+        assertThat(repo.latest("fw-epoch", "amd64")).hasValueSatisfying(v -> assertThat(v).hasToString("1.0"));
+
+        final IsolatedApt apt = apt("apt");
+        IsolatedApt.Result update = apt.run("update");
+        assertThat(update.exit()).as(update.output()).isZero();
+        IsolatedApt.Result download = apt.run("download", "fw-epoch");
+        assertThat(download.exit()).as(download.output()).isZero();
+        assertThat(DebPackageInspector.digests(apt.downloads().resolve("fw-epoch_1.0_amd64.deb"))[0]).isEqualTo(first.sha256());
+
+        final PublishResult next = publish("fw-epoch", "1:1.0.1", "amd64");
+        assertThat(next.published()).isTrue();
+        assertThat(next.poolPath()).endsWith("/fw-epoch_1.0.1_amd64.deb");
+        update = apt.run("update");
+        assertThat(update.exit()).as(update.output()).isZero();
+        assertThat(update.output()).doesNotContain("E:", "W:");
+        download = apt.run("download", "fw-epoch");
+        assertThat(download.exit()).as(download.output()).isZero();
+        assertThat(DebPackageInspector.digests(apt.downloads().resolve("fw-epoch_1%3a1.0.1_amd64.deb"))[0]).isEqualTo(next.sha256());
+        assertThat(apt.run("install", "--simulate", "fw-epoch").output()).contains("Inst fw-epoch (1:1.0.1 ");
+        assertThat(DebPackageInspector.digests(pool)[0]).isEqualTo(first.sha256());
+    }
 }
