@@ -126,6 +126,10 @@ public final class DebPackageInspector {
             throw FirmwareRejected.invalid("bad-package-name", "Package '" + name
                     + "' is not a valid name (lowercase letters, digits, + - . ; at least 2 characters, starting alphanumeric)");
         }
+        if (NotificationNames.amqpWord(name).length() > NotificationNames.MAX_WORD) {
+            throw FirmwareRejected.invalid("bad-package-name", "Package name is too long for its notifications: at most "
+                    + NotificationNames.MAX_WORD + " characters with each + and . counted as 3 (it is the AMQP routing-key word)");
+        }
         final String versionText = required(fields, "Version");
         final DebianVersion version;
         try {

@@ -34,8 +34,12 @@ public final class FirmwarePublishService {
     public static final String RESULT = "firmwarePublishResult";
     /** Exchange property: true when a new version was published (notifications follow). */
     public static final String PUBLISHED = "firmwarePublishNew";
-    /** Header on the notification exchange: the package name (topic / routing key). */
+    /** Header on the notification exchange: the package name (for logs). */
     public static final String PACKAGE_HEADER = "CaravanFirmwarePackage";
+    /** Header on the notification exchange: the package name as one MQTT topic level ({@link NotificationNames#mqttLevel}). */
+    public static final String TOPIC_LEVEL_HEADER = "CaravanFirmwareTopicLevel";
+    /** Header on the notification exchange: the package name as one AMQP routing-key word ({@link NotificationNames#amqpWord}). */
+    public static final String ROUTING_WORD_HEADER = "CaravanFirmwareRoutingWord";
 
     private static final Logger LOG = LoggerFactory.getLogger(FirmwarePublishService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -249,12 +253,17 @@ public final class FirmwarePublishService {
 
     // ------------------------------------------------------------------ notifications
 
-    /** Body = notification JSON; header {@link #PACKAGE_HEADER} = package (for topic and routing key). */
+    /**
+     * Body = notification JSON; headers {@link #PACKAGE_HEADER} = package, {@link #TOPIC_LEVEL_HEADER}
+     * and {@link #ROUTING_WORD_HEADER} = the package encoded for the MQTT topic and the AMQP routing key.
+     */
     public void notification(final Exchange exchange) throws JsonProcessingException {
         final PublishResult result = exchange.getProperty(RESULT, PublishResult.class);
         final Message m = exchange.getMessage();
         m.removeHeaders("*");
         m.setHeader(PACKAGE_HEADER, result.name());
+        m.setHeader(TOPIC_LEVEL_HEADER, NotificationNames.mqttLevel(result.name()));
+        m.setHeader(ROUTING_WORD_HEADER, NotificationNames.amqpWord(result.name()));
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
         m.setBody(JSON.writeValueAsString(result.notification(publicUrl)));
     }

@@ -123,6 +123,15 @@ class DebPackageInspectorTest {
     }
 
     @Test
+    void rejectsAPackageNameTooLongForItsRoutingKey() throws IOException {
+        final String name = "a" + "+".repeat(70); // 211 characters once each + is %2B
+        final Path deb = write("long-name.deb", Debs.handmade("2.0\n", "control.tar.gz", Debs.control(name, "1.0", "amd64"), true));
+        expect(() -> inspector.inspect(deb), 400, "bad-package-name", "too long for its notifications");
+        final Path fits = write("long-fits.deb", Debs.handmade("2.0\n", "control.tar.gz", Debs.control("a" + "+".repeat(66), "1.0", "amd64"), true));
+        assertThat(inspector.inspect(fits).name()).hasSize(67);
+    }
+
+    @Test
     void rejectsAnArchitectureOutsideTheConfiguredSet() throws IOException {
         final Path deb = Debs.build(dir, "mips-fw", "1.0", "mips64el", "gzip", 100);
         expect(() -> inspector.inspect(deb), 422, "architecture-not-allowed", "'mips64el' is not accepted here; allowed: all, amd64, arm64");
