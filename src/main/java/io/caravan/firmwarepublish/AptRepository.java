@@ -475,7 +475,7 @@ public final class AptRepository implements AutoCloseable {
             if (!repairedFields.isEmpty()) {
                 anyRepaired = true;
                 if (!isPoolPath(filename)) {
-                    filename = poolPath(name, new DebPackage(null, null, name, version, architecture, 0, null, null, null).poolFileName());
+                    filename = poolPath(name, DebPackage.poolFileName(name, version, architecture));
                 }
                 final Path file = root.resolve(filename);
                 String md5 = computed.get("MD5sum");

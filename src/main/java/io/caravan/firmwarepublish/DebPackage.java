@@ -32,6 +32,11 @@ public record DebPackage(Path file, ControlFields control, String name, DebianVe
      * upstream version or revision, which then gets its own file.
      */
     public String poolFileName() {
+        return poolFileName(name, version, architecture);
+    }
+
+    /** {@link #poolFileName()} of any name, version and architecture. */
+    public static String poolFileName(final String name, final DebianVersion version, final String architecture) {
         final String v = version.toString();
         final int colon = v.indexOf(':');
         return name + "_" + (colon >= 0 ? v.substring(colon + 1) : v) + "_" + architecture + ".deb";

@@ -116,7 +116,8 @@ class DebPackageInspectorTest {
         "Package: p1\\nPackage: p2\\nVersion: 1.0\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n|bad-control|field 'Package' twice",
         "Package: p1\\nVersion 1.0\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n|bad-control|is not 'Field: value'",
         "\" Package: p1\\nVersion: 1.0\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n\"|bad-control|continues no field",
-        "Package: p1\\nVersion: 1.0\\n\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n|bad-control|more than one paragraph"})
+        "Package: p1\\nVersion: 1.0\\n\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n|bad-control|more than one paragraph",
+        "Package: p1\\nVersion: 1.0\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nHomepage: x\rFilename: pool/y.deb\\nDescription: d\\n|bad-control|line 5 holds a control character"})
     void rejectsMissingOrMalformedControlFields(final String control, final String code, final String message) throws IOException {
         final Path deb = write("ctl-" + code + ".deb", Debs.handmade("2.0\n", "control.tar.gz", control.replace("\\n", "\n"), true));
         expect(() -> inspector.inspect(deb), 400, code, message);
