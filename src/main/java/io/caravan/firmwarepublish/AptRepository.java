@@ -81,6 +81,15 @@ public final class AptRepository implements AutoCloseable {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final String INDEX = ".index";
     private static final String PUBLISHED_AT = "X-Caravan-Published-At";
+    /**
+     * Fields of a Packages stanza that the repository computes from the pool file (lower case), plus
+     * its own bookkeeping (any {@code X-Caravan-*}). A package that carries one is refused: a copied
+     * {@code Filename} would send apt elsewhere and a duplicated field makes the index unreadable.
+     */
+    static final Set<String> COMPUTED_FIELDS = Set.of("filename", "size", "md5sum", "sha1", "sha256", "sha512", "description-md5",
+            PUBLISHED_AT.toLowerCase(Locale.ROOT));
+    /** The computed fields this repository writes itself (lower case). */
+    private static final Set<String> OWN_FIELDS = Set.of("filename", "size", "md5sum", "sha1", "sha256", PUBLISHED_AT.toLowerCase(Locale.ROOT));
 
     private final Path root;
     private final String suite;
@@ -234,6 +243,7 @@ public final class AptRepository implements AutoCloseable {
         for (final Pending p : batch) {
             final DebPackage pkg = p.pkg();
             try {
+                refuseComputedFields(pkg.control());
                 final Entry existing = next.get(pkg.name() + "_" + pkg.architecture());
                 if (existing != null) {
                     final int cmp = pkg.version().compareTo(existing.version());
@@ -292,7 +302,11 @@ public final class AptRepository implements AutoCloseable {
     }
 
     private String poolPath(final DebPackage pkg) {
-        return "pool/" + component + "/" + pkg.name().charAt(0) + "/" + pkg.name() + "/" + pkg.poolFileName();
+        return poolPath(pkg.name(), pkg.poolFileName());
+    }
+
+    private String poolPath(final String name, final String poolFileName) {
+        return "pool/" + component + "/" + name.charAt(0) + "/" + name + "/" + poolFileName;
     }
 
     private <T> T withLock(final IoSupplier<T> body) throws IOException {
@@ -361,8 +375,15 @@ public final class AptRepository implements AutoCloseable {
         }
         if (current < 0) {
             writeSnapshot(new TreeMap<>(), 0);
-        } else if (!Files.exists(snapshotDir(current).resolve(keyName + ".gpg"))) {
-            writeSnapshot(readIndex(snapshotDir(current)), current); // key changed or missing: re-sign
+        } else {
+            final IndexRead read = readIndex(snapshotDir(current));
+            if (read.repaired()) {
+                // an older version wrote duplicated fields: publish the repaired index at once
+                LOG.warn("firmware-publish: snapshot {} held repaired index entries; publishing a corrected snapshot", current);
+                writeSnapshot(read.entries(), current);
+            } else if (!Files.exists(snapshotDir(current).resolve(keyName + ".gpg"))) {
+                writeSnapshot(read.entries(), current); // key changed or missing: re-sign
+            }
         }
         cachedSnapshot = -1;
     }
@@ -399,42 +420,170 @@ public final class AptRepository implements AutoCloseable {
     private Map<String, Entry> index() throws IOException {
         final long seq = currentSeq();
         if (seq != cachedSnapshot) {
-            cachedIndex = readIndex(snapshotDir(seq));
+            cachedIndex = readIndex(snapshotDir(seq)).entries();
             cachedSnapshot = seq;
         }
         return cachedIndex;
     }
 
-    private static Map<String, Entry> readIndex(final Path snapshot) throws IOException {
+    /** The entries of a snapshot's index, and whether any of them had to be repaired while reading. */
+    private record IndexRead(Map<String, Entry> entries, boolean repaired) {
+    }
+
+    /**
+     * Reads a snapshot's index. A stanza written by an older version that copied a package's own
+     * {@code Filename}/{@code Size}/checksum fields next to the computed ones (so they appear twice)
+     * is repaired here instead of making every later publish fail: the package's values are dropped,
+     * the repository's own ones (written last) are kept, and size and checksums are recomputed from
+     * the pool file. Each repaired entry is logged.
+     */
+    private IndexRead readIndex(final Path snapshot) throws IOException {
         final Map<String, Entry> index = new TreeMap<>();
+        boolean anyRepaired = false;
         final String text = Files.readString(snapshot.resolve(INDEX), StandardCharsets.UTF_8);
         for (final String para : text.split("\n\n")) {
             if (para.isBlank()) {
                 continue;
             }
-            final ControlFields f = ControlFields.parse(para);
-            final Entry e = new Entry(f.get("Package"), f.get("Architecture"), DebianVersion.parse(f.get("Version")), f.get("SHA256"),
-                    Long.parseLong(f.get("Size")), f.get("Filename"), Instant.parse(f.get(PUBLISHED_AT)), para.strip() + "\n");
+            final List<String[]> fields = indexFields(para);
+            final Map<String, String> packageFields = new java.util.LinkedHashMap<>();
+            final Map<String, String> computed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            final Set<String> repairedFields = new TreeSet<>();
+            final Set<String> seen = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            for (final String[] f : fields) {
+                final boolean again = !seen.add(f[0]);
+                if (isComputed(f[0])) {
+                    // the repository's own value is written after the package's fields: the last one wins
+                    computed.put(f[0], f[1]);
+                    if (again || !OWN_FIELDS.contains(f[0].toLowerCase(Locale.ROOT))) {
+                        repairedFields.add(f[0]);
+                    }
+                } else if (again) {
+                    repairedFields.add(f[0]);
+                } else {
+                    packageFields.put(f[0], f[1]);
+                }
+            }
+            final String name = value(packageFields, "Package");
+            final String architecture = value(packageFields, "Architecture");
+            final DebianVersion version = DebianVersion.parse(value(packageFields, "Version"));
+            final Instant publishedAt = Instant.parse(computed.get(PUBLISHED_AT));
+            String filename = computed.get("Filename");
+            long size = Long.parseLong(computed.get("Size"));
+            String sha256 = computed.get("SHA256");
+            String stanza = para.strip() + "\n";
+            if (!repairedFields.isEmpty()) {
+                anyRepaired = true;
+                if (!isPoolPath(filename)) {
+                    filename = poolPath(name, DebPackage.poolFileName(name, version, architecture));
+                }
+                final Path file = root.resolve(filename);
+                String md5 = computed.get("MD5sum");
+                String sha1 = computed.get("SHA1");
+                String from = "the index";
+                if (Files.isRegularFile(file)) {
+                    final String[] digests = DebPackageInspector.digests(file);
+                    sha256 = digests[0];
+                    sha1 = digests[1];
+                    md5 = digests[2];
+                    size = Files.size(file);
+                    from = filename;
+                }
+                stanza = stanza(packageFields, filename, size, md5, sha1, sha256, publishedAt);
+                LOG.warn("firmware-publish: repaired index entry {} {} ({}) of snapshot {}: dropped the package's own {} field(s); "
+                        + "Filename, Size and checksums recomputed from {}", name, version, architecture, snapshot.getFileName(),
+                        repairedFields, from);
+            }
+            final Entry e = new Entry(name, architecture, version, sha256, size, filename, publishedAt, stanza);
             index.put(e.key(), e);
         }
-        return index;
+        return new IndexRead(index, anyRepaired);
+    }
+
+    /** The fields of an index paragraph in order, duplicates kept (continuation lines joined like {@link ControlFields}). */
+    private static List<String[]> indexFields(final String para) throws IOException {
+        final List<String[]> fields = new ArrayList<>();
+        for (final String line : para.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                if (fields.isEmpty()) {
+                    throw new IOException("index paragraph starts with a continuation line: " + line);
+                }
+                final String[] last = fields.get(fields.size() - 1);
+                last[1] = last[1] + "\n" + line;
+                continue;
+            }
+            final int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException("index line is not 'Field: value': " + line);
+            }
+            fields.add(new String[] {line.substring(0, colon), line.substring(colon + 1).strip()});
+        }
+        return fields;
+    }
+
+    private static String value(final Map<String, String> fields, final String name) throws IOException {
+        for (final Map.Entry<String, String> f : fields.entrySet()) {
+            if (f.getKey().equalsIgnoreCase(name)) {
+                return f.getValue();
+            }
+        }
+        throw new IOException("index entry without " + name);
+    }
+
+    private boolean isPoolPath(final String filename) {
+        if (filename == null || !filename.startsWith("pool/") || filename.contains("..") || filename.contains("\\")) {
+            return false;
+        }
+        return root.resolve(filename).normalize().startsWith(root.resolve("pool"));
+    }
+
+    /** True for a field the repository computes and a package must therefore never carry (case-insensitive). */
+    static boolean isComputed(final String field) {
+        final String lower = field.toLowerCase(Locale.ROOT);
+        return COMPUTED_FIELDS.contains(lower) || lower.startsWith("x-caravan-");
+    }
+
+    /** The first field of {@code control} that the repository computes itself, if any. */
+    static Optional<String> computedField(final ControlFields control) {
+        return control.asMap().keySet().stream().filter(AptRepository::isComputed).findFirst();
+    }
+
+    /** 400 for a package whose control file carries a field the repository computes (Filename, Size, checksums...). */
+    static void refuseComputedFields(final ControlFields control) {
+        computedField(control).ifPresent(field -> {
+            throw FirmwareRejected.invalid("computed-field", "control file sets '" + field
+                    + "', a field the repository computes itself (Filename, Size, MD5sum, SHA1, SHA256, SHA512, Description-md5, "
+                    + "X-Caravan-*); remove it from DEBIAN/control");
+        });
     }
 
     private static String stanza(final DebPackage pkg, final String filename, final Instant publishedAt) {
+        return stanza(pkg.control().asMap(), filename, pkg.size(), pkg.md5(), pkg.sha1(), pkg.sha256(), publishedAt);
+    }
+
+    /** The index stanza: the package's own fields (never a computed one), the computed ones, Description last. */
+    private static String stanza(final Map<String, String> packageFields, final String filename, final long size, final String md5,
+            final String sha1, final String sha256, final Instant publishedAt) {
         final StringBuilder sb = new StringBuilder();
         String description = null;
-        for (final Map.Entry<String, String> f : pkg.control().asMap().entrySet()) {
+        for (final Map.Entry<String, String> f : packageFields.entrySet()) {
             if (f.getKey().equalsIgnoreCase("Description")) {
                 description = f.getValue();
                 continue;
             }
+            if (isComputed(f.getKey())) {
+                continue; // never reached for a package that passed refuseComputedFields
+            }
             sb.append(f.getKey()).append(": ").append(f.getValue()).append('\n');
         }
         sb.append("Filename: ").append(filename).append('\n');
-        sb.append("Size: ").append(pkg.size()).append('\n');
-        sb.append("MD5sum: ").append(pkg.md5()).append('\n');
-        sb.append("SHA1: ").append(pkg.sha1()).append('\n');
-        sb.append("SHA256: ").append(pkg.sha256()).append('\n');
+        sb.append("Size: ").append(size).append('\n');
+        sb.append("MD5sum: ").append(md5).append('\n');
+        sb.append("SHA1: ").append(sha1).append('\n');
+        sb.append("SHA256: ").append(sha256).append('\n');
         sb.append(PUBLISHED_AT).append(": ").append(publishedAt).append('\n');
         if (description != null) {
             sb.append("Description: ").append(description).append('\n');
@@ -444,11 +593,26 @@ public final class AptRepository implements AutoCloseable {
 
     // ---------------------------------------------------------------- writing
 
+    /**
+     * Puts the package's bytes at {@code target} unless that file already holds them. A pool file is
+     * never replaced by other bytes: snapshots (and their by-hash indexes) that list its SHA256 may
+     * still be read, and it is served {@code immutable}. Two versions share a pool file name when
+     * they differ only in the epoch ({@code 1:1.0} and {@code 1.0}): see {@link DebPackage#poolFileName()}
+     * for why such an upload is refused (409) rather than given an epoch-encoded name. The one case
+     * refused that was safe to replace is an orphan of an interrupted publish (placed, never listed)
+     * re-uploaded under the same version with other bytes; a higher version goes through.
+     */
     private void placeInPool(final DebPackage pkg, final Path target) throws IOException {
-        if (Files.isRegularFile(target) && DebPackageInspector.digests(target)[0].equals(pkg.sha256())) {
-            return;
+        if (Files.isRegularFile(target)) {
+            final String existing = DebPackageInspector.digests(target)[0];
+            if (existing.equals(pkg.sha256())) {
+                return;
+            }
+            throw new FirmwareRejected(409, "pool-file-exists", pkg.name() + " " + pkg.version() + " (" + pkg.architecture()
+                    + ") would be stored as " + root.relativize(target) + ", which already holds another package file (sha256 " + existing
+                    + ") that published snapshots list; pool file names leave out the epoch, as in Debian, so a version that differs "
+                    + "only in its epoch cannot be published: raise the upstream version or the revision");
         }
-        // Either absent or an orphan of an interrupted publish (never referenced by any Release).
         Files.createDirectories(target.getParent());
         final Path tmp = target.resolveSibling(".tmp-" + target.getFileName());
         Files.copy(pkg.file(), tmp, StandardCopyOption.REPLACE_EXISTING);

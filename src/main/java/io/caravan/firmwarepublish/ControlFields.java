@@ -30,6 +30,10 @@ public final class ControlFields {
         for (final String raw : text.split("\n", -1)) {
             lineNo++;
             final String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+            if (line.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+                // a lone CR or other control character could read as a line break to some other deb822 parser
+                throw FirmwareRejected.invalid("bad-control", "control file line " + lineNo + " holds a control character");
+            }
             if (line.isBlank()) {
                 if (current != null) {
                     ended = true;

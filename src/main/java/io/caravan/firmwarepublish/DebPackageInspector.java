@@ -21,14 +21,18 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.tukaani.xz.LZMAInputStream;
+import org.tukaani.xz.MemoryLimitException;
 import org.tukaani.xz.XZInputStream;
 
 /**
  * Validates a .deb in plain Java, without dpkg: the ar container (deb(5): {@code debian-binary}
  * = "2.0" first, then {@code control.tar[.gz|.xz|.zst]}, then {@code data.tar[.gz|.xz|.zst|.bz2|.lzma]}),
- * the control paragraph (Package, Version, Architecture, Maintainer, Description and their syntax),
+ * the control paragraph (Package, Version, Architecture, Maintainer, Description and their syntax;
+ * no field that the repository computes, such as Filename, Size or a checksum),
  * Architecture against the configured set, and the digests. The data tarball is read to its end,
- * so a truncated or corrupt payload is caught here and not on the device.
+ * so a truncated or corrupt payload is caught here and not on the device; what that may cost is
+ * bounded by {@link UnpackLimits} (bytes unpacked and tar entries over both tarballs, xz/lzma
+ * decoder memory), each refusal a 413 naming its limit.
  *
  * <p>zstd: commons-compress needs zstd-jni for it, which is not on the classpath, so a
  * {@code .zst} member is piped through the {@code zstd} command (Debian package zstd, which
@@ -44,14 +48,23 @@ public final class DebPackageInspector {
 
     private final Set<String> architectures;
     private final String zstdCommand;
+    private final UnpackLimits limits;
 
     /**
      * @param architectures the Architecture values accepted (e.g. amd64, arm64, all)
      * @param zstdCommand   the zstd executable ("zstd" on the PATH)
      */
     public DebPackageInspector(final Set<String> architectures, final String zstdCommand) {
+        this(architectures, zstdCommand, UnpackLimits.DEFAULTS);
+    }
+
+    /**
+     * @param limits what decompressing one package may cost (bytes, tar entries, xz/lzma decoder memory)
+     */
+    public DebPackageInspector(final Set<String> architectures, final String zstdCommand, final UnpackLimits limits) {
         this.architectures = Set.copyOf(architectures);
         this.zstdCommand = zstdCommand;
+        this.limits = limits;
     }
 
     public Set<String> architectures() {
@@ -102,14 +115,20 @@ public final class DebPackageInspector {
         }
         final String dataCompression = compression(data.name(), "data.tar", Set.of("", ".gz", ".xz", ".zst", ".bz2", ".lzma"));
 
-        final String controlText = readControl(ar, control, controlCompression);
-        checkDataTar(ar, data, dataCompression);
+        final UnpackLimits.Budget budget = limits.budget();
+        final String controlText = readControl(ar, control, controlCompression, budget);
+        checkDataTar(ar, data, dataCompression, budget);
 
         final ControlFields fields = ControlFields.parse(controlText);
+        AptRepository.refuseComputedFields(fields);
         final String name = required(fields, "Package");
         if (!PACKAGE.matcher(name).matches()) {
             throw FirmwareRejected.invalid("bad-package-name", "Package '" + name
                     + "' is not a valid name (lowercase letters, digits, + - . ; at least 2 characters, starting alphanumeric)");
+        }
+        if (NotificationNames.amqpWord(name).length() > NotificationNames.MAX_WORD) {
+            throw FirmwareRejected.invalid("bad-package-name", "Package name is too long for its notifications: at most "
+                    + NotificationNames.MAX_WORD + " characters with each + and . counted as 3 (it is the AMQP routing-key word)");
         }
         final String versionText = required(fields, "Version");
         final DebianVersion version;
@@ -158,12 +177,14 @@ public final class DebPackageInspector {
         return suffix;
     }
 
-    private String readControl(final ArArchive ar, final ArArchive.Member member, final String compression) throws IOException {
+    private String readControl(final ArArchive ar, final ArArchive.Member member, final String compression,
+            final UnpackLimits.Budget budget) throws IOException {
         try (InputStream raw = ar.open(member);
-             InputStream in = decompress(raw, compression, member.name());
+             InputStream in = budget.count(decompress(raw, compression, member.name()), member.name());
              TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
+                budget.entry(member.name());
                 final String n = entry.getName();
                 if (n.equals("./control") || n.equals("control")) {
                     if (entry.getSize() > MAX_CONTROL_BYTES) {
@@ -184,22 +205,37 @@ public final class DebPackageInspector {
         } catch (java.nio.charset.CharacterCodingException e) {
             throw FirmwareRejected.invalid("bad-control", "control file is not UTF-8");
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            throw FirmwareRejected.invalid("corrupt-control", member.name() + " cannot be read: " + message(e));
+            throw memoryLimit(e, member).orElseGet(() -> FirmwareRejected.invalid("corrupt-control", member.name() + " cannot be read: "
+                    + message(e)));
         }
     }
 
-    private void checkDataTar(final ArArchive ar, final ArArchive.Member member, final String compression) {
+    /** The 413 for an xz/lzma member whose decoder would need more memory than allowed, when that is what {@code e} is. */
+    private java.util.Optional<FirmwareRejected> memoryLimit(final Throwable e, final ArArchive.Member member) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MemoryLimitException m) {
+                return java.util.Optional.of(limits.xzMemory(member.name(), m.getMemoryNeeded()));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Reads data.tar to its end (so corruption is caught here), within the budget of bytes and entries. */
+    private void checkDataTar(final ArArchive ar, final ArArchive.Member member, final String compression,
+            final UnpackLimits.Budget budget) {
         try (InputStream raw = ar.open(member);
-             InputStream in = decompress(raw, compression, member.name());
+             InputStream in = budget.count(decompress(raw, compression, member.name()), member.name());
              TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             while (tar.getNextEntry() != null) {
+                budget.entry(member.name());
                 drain(tar);
             }
             drain(in);
         } catch (FirmwareRejected e) {
             throw e;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            throw FirmwareRejected.invalid("corrupt-data", member.name() + " cannot be read: " + message(e));
+            throw memoryLimit(e, member).orElseGet(() -> FirmwareRejected.invalid("corrupt-data", member.name() + " cannot be read: "
+                    + message(e)));
         }
     }
 
@@ -208,8 +244,9 @@ public final class DebPackageInspector {
         return switch (compression) {
             case "" -> in;
             case ".gz" -> new GZIPInputStream(in, 1 << 16);
-            case ".xz" -> new XZInputStream(in);
-            case ".lzma" -> new LZMAInputStream(in);
+            // with a memory limit: the stream header chooses the dictionary the decoder allocates
+            case ".xz" -> new XZInputStream(in, limits.xzMemoryKib());
+            case ".lzma" -> new LZMAInputStream(in, limits.xzMemoryKib());
             case ".bz2" -> new BZip2CompressorInputStream(in);
             case ".zst" -> ExternalZstd.decompress(zstdCommand, in, member);
             default -> throw new IllegalStateException(compression);

@@ -34,8 +34,12 @@ public final class FirmwarePublishService {
     public static final String RESULT = "firmwarePublishResult";
     /** Exchange property: true when a new version was published (notifications follow). */
     public static final String PUBLISHED = "firmwarePublishNew";
-    /** Header on the notification exchange: the package name (topic / routing key). */
+    /** Header on the notification exchange: the package name (for logs). */
     public static final String PACKAGE_HEADER = "CaravanFirmwarePackage";
+    /** Header on the notification exchange: the package name as one MQTT topic level ({@link NotificationNames#mqttLevel}). */
+    public static final String TOPIC_LEVEL_HEADER = "CaravanFirmwareTopicLevel";
+    /** Header on the notification exchange: the package name as one AMQP routing-key word ({@link NotificationNames#amqpWord}). */
+    public static final String ROUTING_WORD_HEADER = "CaravanFirmwareRoutingWord";
 
     private static final Logger LOG = LoggerFactory.getLogger(FirmwarePublishService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,9 +60,14 @@ public final class FirmwarePublishService {
     private String gpgSecretKeyFile = "";
     private String gpgUid = "Caravan firmware (local signing key) <firmware@caravan.invalid>";
     private String zstdCommand = "zstd";
+    private long maxUnpackedBytes = UnpackLimits.DEFAULTS.maxUnpackedBytes();
+    private int maxTarEntries = UnpackLimits.DEFAULTS.maxTarEntries();
+    private int xzMemoryKib = UnpackLimits.DEFAULTS.xzMemoryKib();
 
     private DebPackageInspector inspector;
-    private final PackageBuilder builder = new PackageBuilder("dpkg-deb");
+    private PackageBuilder builder;
+    /** Builds are serialised so two never pick the same next version. */
+    private final Object buildLock = new Object();
     private AptRepository repository;
     private long nextAttempt;
     private String unavailable = "not started";
@@ -89,7 +98,9 @@ public final class FirmwarePublishService {
     private void open() throws IOException {
         final Set<String> archs = new LinkedHashSet<>(Arrays.stream(architectures.split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).toList());
-        inspector = new DebPackageInspector(archs, zstdCommand);
+        final UnpackLimits limits = new UnpackLimits(maxUnpackedBytes, maxTarEntries, xzMemoryKib);
+        inspector = new DebPackageInspector(archs, zstdCommand, limits);
+        builder = new PackageBuilder("dpkg-deb", limits);
         final Path state = Path.of(stateDir).toAbsolutePath();
         Files.createDirectories(state.resolve("uploads"));
         final Path home = gpgHome.isBlank() ? state.resolve("gnupg") : Path.of(gpgHome).toAbsolutePath();
@@ -179,7 +190,7 @@ public final class FirmwarePublishService {
         try {
             copyLimited(body, tar);
             final ControlFields template = builder.unpack(tar, tree);
-            synchronized (builder) {
+            synchronized (buildLock) {
                 final DebianVersion latest = repository().latest(template.get("Package")).orElse(null);
                 final DebianVersion next = VersionBump.next(latest, level);
                 builder.build(tree, template, next, deb);
@@ -242,12 +253,17 @@ public final class FirmwarePublishService {
 
     // ------------------------------------------------------------------ notifications
 
-    /** Body = notification JSON; header {@link #PACKAGE_HEADER} = package (for topic and routing key). */
+    /**
+     * Body = notification JSON; headers {@link #PACKAGE_HEADER} = package, {@link #TOPIC_LEVEL_HEADER}
+     * and {@link #ROUTING_WORD_HEADER} = the package encoded for the MQTT topic and the AMQP routing key.
+     */
     public void notification(final Exchange exchange) throws JsonProcessingException {
         final PublishResult result = exchange.getProperty(RESULT, PublishResult.class);
         final Message m = exchange.getMessage();
         m.removeHeaders("*");
         m.setHeader(PACKAGE_HEADER, result.name());
+        m.setHeader(TOPIC_LEVEL_HEADER, NotificationNames.mqttLevel(result.name()));
+        m.setHeader(ROUTING_WORD_HEADER, NotificationNames.amqpWord(result.name()));
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
         m.setBody(JSON.writeValueAsString(result.notification(publicUrl)));
     }
@@ -383,5 +399,17 @@ public final class FirmwarePublishService {
 
     public void setZstdCommand(final String zstdCommand) {
         this.zstdCommand = zstdCommand;
+    }
+
+    public void setMaxUnpackedBytes(final long maxUnpackedBytes) {
+        this.maxUnpackedBytes = maxUnpackedBytes;
+    }
+
+    public void setMaxTarEntries(final int maxTarEntries) {
+        this.maxTarEntries = maxTarEntries;
+    }
+
+    public void setXzMemoryKib(final int xzMemoryKib) {
+        this.xzMemoryKib = xzMemoryKib;
     }
 }

@@ -21,23 +21,33 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@code DEBIAN/control} (Package, Architecture, Maintainer, Description; any Version is replaced)
  * and the files to install, gets the next version after the latest published one, is built with
  * {@code dpkg-deb --build} and returned as a .deb. Only directories and regular files are taken
- * from the tar (no links, devices or paths leaving the tree).
+ * from the tar (no links, devices or paths leaving the tree), within {@link UnpackLimits} (bytes
+ * unpacked and entries: a small gzip bomb must not fill the disk).
  */
 public final class PackageBuilder {
 
     private final String dpkgDeb;
+    private final UnpackLimits limits;
 
     public PackageBuilder(final String dpkgDeb) {
+        this(dpkgDeb, UnpackLimits.DEFAULTS);
+    }
+
+    /** @param limits bytes unpacked and tar entries of one package tree (a gzip bomb of zeros stops at the byte limit) */
+    public PackageBuilder(final String dpkgDeb, final UnpackLimits limits) {
         this.dpkgDeb = dpkgDeb;
+        this.limits = limits;
     }
 
     /** Unpacks {@code tar} into {@code tree}; returns the control paragraph of DEBIAN/control. */
     public ControlFields unpack(final Path tar, final Path tree) throws IOException {
+        final UnpackLimits.Budget budget = limits.budget();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(tar));
-             TarArchiveInputStream in = new TarArchiveInputStream(gunzipIfNeeded(raw))) {
+             TarArchiveInputStream in = new TarArchiveInputStream(budget.count(gunzipIfNeeded(raw), "the package tree tar"))) {
             TarArchiveEntry e;
             int count = 0;
             while ((e = in.getNextEntry()) != null) {
+                budget.entry("the package tree tar");
                 count++;
                 final String name = e.getName();
                 final Path target = tree.resolve(name).normalize();

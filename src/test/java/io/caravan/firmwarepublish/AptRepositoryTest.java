@@ -286,4 +286,118 @@ class AptRepositoryTest {
         }
         assertThat(published.get()).isGreaterThan(1);
     }
+
+    /** Issue 21 item 3: a package's own Filename/Size/checksum fields never reach the index. */
+    @Test
+    void refusesAPackageThatCarriesAFieldTheRepositoryComputesAndLeavesTheRepositoryUntouched() throws Exception {
+        publish("fw-demo", "1.0.0", "amd64");
+        final Path snapshot = repo.currentSnapshot();
+        final byte[] inRelease = Files.readAllBytes(snapshot.resolve("dists/stable/InRelease"));
+        final String hostile = "Filename: pool/main/f/fw-demo/../../../../../etc/passwd";
+        for (final String field : List.of(hostile, "Size: 1", "MD5sum: 00", "SHA1: 00", "SHA256: 00", "SHA512: 00", "Description-md5: 00",
+                "X-Caravan-Published-At: 2020-01-01T00:00:00Z", "filename: pool/x.deb")) {
+            final Path deb = Files.write(work.resolve("debs/hostile.deb"),
+                    Debs.handmade("2.0\n", "control.tar.gz", Debs.control("fw-demo", "1.0.1", "amd64") + field + "\n", true));
+            final String name = field.substring(0, field.indexOf(':'));
+            assertThatThrownBy(() -> INSPECTOR.inspect(deb)).as(field).isInstanceOfSatisfying(FirmwareRejected.class, e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.code()).isEqualTo("computed-field");
+                assertThat(e.getMessage()).contains("control file sets '" + name + "'");
+            });
+        }
+        // a DebPackage made some other way (not through the inspector) is refused by the repository itself
+        final DebPackage good = INSPECTOR.inspect(Debs.build(work.resolve("debs"), "fw-demo", "1.0.1", "amd64", "xz", 1000));
+        final DebPackage forged = new DebPackage(good.file(), ControlFields.parse(good.control().toText() + hostile + "\n"), good.name(),
+                good.version(), good.architecture(), good.size(), good.sha256(), good.sha1(), good.md5());
+        assertThatThrownBy(() -> repo.publish(forged)).isInstanceOfSatisfying(FirmwareRejected.class,
+                e -> assertThat(e.code()).isEqualTo("computed-field"));
+        assertThat(repo.currentSnapshot()).isEqualTo(snapshot);
+        assertThat(Files.readAllBytes(repo.currentSnapshot().resolve("dists/stable/InRelease"))).isEqualTo(inRelease);
+        assertThat(work.resolve("repo/pool/main/f/fw-demo/fw-demo_1.0.1_amd64.deb")).doesNotExist();
+        assertThat(repo.latest("fw-demo", "amd64")).hasValueSatisfying(v -> assertThat(v).hasToString("1.0.0"));
+    }
+
+    /**
+     * Issue 21 item 3: a repository that an older version already published with a package's own
+     * Filename copied beside the computed one (the index then holds the field twice) is repaired
+     * when opened, and the next good upload is published (it used to get "field 'Filename' twice").
+     */
+    @Test
+    void anIndexWithDuplicatedComputedFieldsFromAnOlderVersionIsRepairedAndTheNextUploadIsPublished() throws Exception {
+        final PublishResult first = publish("fw-demo", "1.0.1", "amd64");
+        publish("fw-other", "1.0", "all");
+        repo.close();
+        // exactly what the old stanza() wrote: the package's fields (with its Filename and SHA256) then the repository's own
+        final Path index = repo.currentSnapshot().resolve(".index");
+        final String original = Files.readString(index);
+        final String bad = original.replace("Priority: optional\nFilename: pool/main/f/fw-demo/",
+                "Priority: optional\nFilename: pool/main/f/fw-demo/../../../../../etc/passwd\nSHA256: " + "0".repeat(64)
+                        + "\nSHA512: 00\nFilename: pool/main/f/fw-demo/");
+        assertThat(bad).isNotEqualTo(original);
+        Files.writeString(index, bad);
+
+        repo = open(work);
+        final String repaired = Files.readString(repo.currentSnapshot().resolve("dists/stable/main/binary-amd64/Packages"));
+        assertThat(repaired).doesNotContain("etc/passwd", "0".repeat(64), "SHA512").contains("SHA256: " + first.sha256());
+        final PublishResult next = publish("fw-demo", "1.0.2", "amd64");
+        assertThat(next.published()).isTrue();
+
+        final String packages = Files.readString(repo.currentSnapshot().resolve("dists/stable/main/binary-amd64/Packages"));
+        for (final String stanza : packages.strip().split("\n\n")) {
+            assertThat(stanza.split("\nFilename: ", -1)).as(stanza).hasSize(2);
+            assertThat(stanza.split("\nSHA256: ", -1)).as(stanza).hasSize(2);
+        }
+        assertThat(packages).doesNotContain("etc/passwd");
+        final IsolatedApt apt = apt("apt");
+        final IsolatedApt.Result update = apt.run("update");
+        assertThat(update.exit()).as(update.output()).isZero();
+        assertThat(update.output()).doesNotContain("E:", "W:");
+        final IsolatedApt.Result download = apt.run("download", "fw-demo", "fw-other");
+        assertThat(download.exit()).as(download.output()).isZero();
+        assertThat(DebPackageInspector.digests(apt.downloads().resolve("fw-demo_1.0.2_amd64.deb"))[0]).isEqualTo(next.sha256());
+    }
+
+    /**
+     * Issue 21 item 4: {@code 1:1.0} and {@code 1.0} share the pool file name (the epoch is not part of
+     * it); the second upload is refused instead of replacing a file that snapshots list and that is
+     * served immutable. A higher version with the epoch is published and installed by a real apt-get.
+     */
+    @Test
+    void aVersionThatDiffersOnlyInItsEpochIsRefusedAndThePublishedPoolFileStaysAsItWas() throws Exception {
+        final PublishResult first = publish("fw-epoch", "1.0", "amd64");
+        final Path pool = work.resolve("repo").resolve(first.poolPath());
+        assertThat(pool.getFileName()).hasToString("fw-epoch_1.0_amd64.deb");
+        final Path snapshot = repo.currentSnapshot();
+
+        final DebPackage epoch = INSPECTOR.inspect(Debs.build(work.resolve("debs"), "fw-epoch", "1:1.0", "amd64", "xz", 4000));
+        assertThat(epoch.poolFileName()).isEqualTo("fw-epoch_1.0_amd64.deb");
+        assertThatThrownBy(() -> repo.publish(epoch)).isInstanceOfSatisfying(FirmwareRejected.class, e -> {
+            assertThat(e.status()).isEqualTo(409);
+            assertThat(e.code()).isEqualTo("pool-file-exists");
+            assertThat(e.getMessage()).contains("fw-epoch 1:1.0 (amd64) would be stored as pool/main/f/fw-epoch/fw-epoch_1.0_amd64.deb",
+                    "sha256 " + first.sha256(), "epoch");
+        });
+        assertThat(DebPackageInspector.digests(pool)[0]).isEqualTo(first.sha256());
+        assertThat(repo.currentSnapshot()).isEqualTo(snapshot);
+        assertThat(repo.latest("fw-epoch", "amd64")).hasValueSatisfying(v -> assertThat(v).hasToString("1.0"));
+
+        final IsolatedApt apt = apt("apt");
+        IsolatedApt.Result update = apt.run("update");
+        assertThat(update.exit()).as(update.output()).isZero();
+        IsolatedApt.Result download = apt.run("download", "fw-epoch");
+        assertThat(download.exit()).as(download.output()).isZero();
+        assertThat(DebPackageInspector.digests(apt.downloads().resolve("fw-epoch_1.0_amd64.deb"))[0]).isEqualTo(first.sha256());
+
+        final PublishResult next = publish("fw-epoch", "1:1.0.1", "amd64");
+        assertThat(next.published()).isTrue();
+        assertThat(next.poolPath()).endsWith("/fw-epoch_1.0.1_amd64.deb");
+        update = apt.run("update");
+        assertThat(update.exit()).as(update.output()).isZero();
+        assertThat(update.output()).doesNotContain("E:", "W:");
+        download = apt.run("download", "fw-epoch");
+        assertThat(download.exit()).as(download.output()).isZero();
+        assertThat(DebPackageInspector.digests(apt.downloads().resolve("fw-epoch_1%3a1.0.1_amd64.deb"))[0]).isEqualTo(next.sha256());
+        assertThat(apt.run("install", "--simulate", "fw-epoch").output()).contains("Inst fw-epoch (1:1.0.1 ");
+        assertThat(DebPackageInspector.digests(pool)[0]).isEqualTo(first.sha256());
+    }
 }

@@ -22,6 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Validation of .deb files: real dpkg-deb output is accepted, every broken input is named. */
 class DebPackageInspectorTest {
 
+    /** The defaults of {@link UnpackLimits} (spelled out so that this test also compiles, and fails, against the code before them). */
+    private static final long DEFAULT_MAX_UNPACKED = 1L << 30;
+    private static final int DEFAULT_MAX_ENTRIES = 20_000;
+
     private static Path dir;
     private final DebPackageInspector inspector = new DebPackageInspector(Set.of("amd64", "arm64", "all"), "zstd");
 
@@ -112,10 +116,20 @@ class DebPackageInspectorTest {
         "Package: p1\\nPackage: p2\\nVersion: 1.0\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n|bad-control|field 'Package' twice",
         "Package: p1\\nVersion 1.0\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n|bad-control|is not 'Field: value'",
         "\" Package: p1\\nVersion: 1.0\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n\"|bad-control|continues no field",
-        "Package: p1\\nVersion: 1.0\\n\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n|bad-control|more than one paragraph"})
+        "Package: p1\\nVersion: 1.0\\n\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nDescription: d\\n|bad-control|more than one paragraph",
+        "Package: p1\\nVersion: 1.0\\nArchitecture: amd64\\nMaintainer: A <a@b.c>\\nHomepage: x\rFilename: pool/y.deb\\nDescription: d\\n|bad-control|line 5 holds a control character"})
     void rejectsMissingOrMalformedControlFields(final String control, final String code, final String message) throws IOException {
         final Path deb = write("ctl-" + code + ".deb", Debs.handmade("2.0\n", "control.tar.gz", control.replace("\\n", "\n"), true));
         expect(() -> inspector.inspect(deb), 400, code, message);
+    }
+
+    @Test
+    void rejectsAPackageNameTooLongForItsRoutingKey() throws IOException {
+        final String name = "a" + "+".repeat(70); // 211 characters once each + is %2B
+        final Path deb = write("long-name.deb", Debs.handmade("2.0\n", "control.tar.gz", Debs.control(name, "1.0", "amd64"), true));
+        expect(() -> inspector.inspect(deb), 400, "bad-package-name", "too long for its notifications");
+        final Path fits = write("long-fits.deb", Debs.handmade("2.0\n", "control.tar.gz", Debs.control("a" + "+".repeat(66), "1.0", "amd64"), true));
+        assertThat(inspector.inspect(fits).name()).hasSize(67);
     }
 
     @Test
@@ -129,6 +143,44 @@ class DebPackageInspectorTest {
         final Path deb = Debs.build(dir, "zst-fw", "1.0", "amd64", "zstd", 100);
         final DebPackageInspector noZstd = new DebPackageInspector(Set.of("amd64"), "/nonexistent/zstd");
         expect(() -> noZstd.inspect(deb), 400, "unsupported-compression", "zstd-compressed and the '/nonexistent/zstd' command");
+    }
+
+    // ------------------------------------------------------------------ decompression bombs (issue 21 item 2), default limits
+
+    @Test
+    void refusesAnLzmaHeaderThatAsksForA2GibDictionary() throws IOException {
+        final Path deb = write("lzma-bomb.deb", Debs.withData("lzma-bomb", "1.0", "data.tar.lzma", Debs.lzmaWithDictionary(0x7FFFFFF0)));
+        assertThat(Files.size(deb)).isLessThan(2000);
+        expect(() -> inspector.inspect(deb), 413, "xz-memory-limit", "data.tar.lzma needs 2097");
+        expect(() -> inspector.inspect(deb), 413, "xz-memory-limit", "the limit is 73728 KiB (firmware-publish.limits.xz-memory-kib)");
+    }
+
+    @Test
+    void refusesAnXzBlockThatAsksForA1point5GibDictionary() throws IOException {
+        final Path deb = write("xz-bomb.deb", Debs.withData("xz-bomb", "1.0", "data.tar.xz", Debs.xzWithDictionary(37)));
+        expect(() -> inspector.inspect(deb), 413, "xz-memory-limit", "data.tar.xz needs 15");
+        expect(() -> inspector.inspect(deb), 413, "xz-memory-limit", "firmware-publish.limits.xz-memory-kib");
+    }
+
+    @Test
+    void refusesAGzipBombOfZerosAtTheUnpackedByteLimit() throws IOException {
+        final byte[] bomb = Debs.tarGzOfZeros(DEFAULT_MAX_UNPACKED + (1 << 20));
+        final Path deb = write("gzip-bomb.deb", Debs.withData("gzip-bomb", "1.0", "data.tar.gz", bomb));
+        assertThat(Files.size(deb)).isLessThan(16L << 20);
+        expect(() -> inspector.inspect(deb), 413, "unpacked-too-large",
+                "data.tar.gz unpacks to more than 1073741824 bytes (limit firmware-publish.limits.max-unpacked-bytes)");
+    }
+
+    @Test
+    void refusesATarWithTooManyEntries() throws IOException {
+        final Path deb = write("entries-bomb.deb", Debs.withData("entries-bomb", "1.0", "data.tar.gz",
+                Debs.tarGzOfEntries(DEFAULT_MAX_ENTRIES)));
+        expect(() -> inspector.inspect(deb), 413, "too-many-entries",
+                "data.tar.gz holds more than 20000 tar entries (limit firmware-publish.limits.max-tar-entries)");
+        // one entry fewer (the control file counts too) is accepted
+        final Path fits = write("entries-fit.deb", Debs.withData("entries-fit", "1.0", "data.tar.gz",
+                Debs.tarGzOfEntries(DEFAULT_MAX_ENTRIES - 1)));
+        assertThat(inspector.inspect(fits).name()).isEqualTo("entries-fit");
     }
 
     private static Path write(final String name, final byte[] bytes) throws IOException {

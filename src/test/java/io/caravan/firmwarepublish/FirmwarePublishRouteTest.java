@@ -166,6 +166,12 @@ class FirmwarePublishRouteTest {
         cases.add(new Object[] {"oversized", Files.readAllBytes(Debs.build(work, "fw-bad", "6.0", "amd64", "none", 4_100_000)), 413,
                 "too-large", "limit"});
         cases.add(new Object[] {"empty", new byte[0], 400, "empty-body", "empty"});
+        cases.add(new Object[] {"a field the repository computes", Debs.handmade("2.0\n", "control.tar.gz", Debs.control("fw-bad", "7.0", "amd64")
+                + "Filename: pool/main/f/fw-bad/../../../../../etc/passwd\n", true), 400, "computed-field", "control file sets 'Filename'"});
+        cases.add(new Object[] {"tar entry flood", Debs.withData("fw-bad", "8.0", "data.tar.gz", Debs.tarGzOfEntries(20_000)), 413,
+                "too-many-entries", "(limit firmware-publish.limits.max-tar-entries)"});
+        cases.add(new Object[] {"lzma dictionary bomb", Debs.withData("fw-bad", "8.0", "data.tar.lzma", Debs.lzmaWithDictionary(0x7FFFFFF0)),
+                413, "xz-memory-limit", "(firmware-publish.limits.xz-memory-kib)"});
         for (final Object[] c : cases) {
             final HttpResponse<String> response = upload((byte[]) c[1], token(null));
             assertThat(response.statusCode()).as(c[0] + ": " + response.body()).isEqualTo(c[2]);
@@ -321,6 +327,62 @@ class FirmwarePublishRouteTest {
             Awaitility.await("second AMQP event").atMost(Duration.ofSeconds(30)).until(() -> events.size() >= 2);
             assertThat(JSON.readTree(events.get(1)[1]).path("version").asText()).isEqualTo("3.1.5");
             assertThat(events).hasSize(2);
+        }
+    }
+
+    /**
+     * Issue 21 item 5: a package name with + and . is announced on a valid MQTT topic (firmware/fw%2Bplus.v2)
+     * and as a one-word routing key (firmware.fw%2Bplus%2Ev2.published) that events-fanout's binding keys take.
+     */
+    @Test
+    void announcesAPackageWhoseNameHoldsPlusAndDotOnAValidTopicAndRoutingKey() throws Exception {
+        final RealBrokers brokers = RealBrokers.get();
+        final ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(brokers.host());
+        factory.setPort(brokers.amqpPort());
+        final List<String> oneWord = new CopyOnWriteArrayList<>();
+        final List<String> fanout = new CopyOnWriteArrayList<>();
+        final java.util.Properties fanoutProps = new java.util.Properties();
+        try (var in = Files.newBufferedReader(ProjectDir.resolve("routes/events-fanout/application.properties"))) {
+            fanoutProps.load(in);
+        }
+        try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+            channel.exchangeDeclare("caravan.events", "topic", true);
+            final String q1 = channel.queueDeclare().getQueue();
+            channel.queueBind(q1, "caravan.events", "firmware.*.published");
+            channel.basicConsume(q1, true, (tag, d) -> oneWord.add(d.getEnvelope().getRoutingKey()), tag -> { });
+            // bound exactly as events-fanout binds its per-instance queue
+            final String q2 = channel.queueDeclare().getQueue();
+            for (final String key : fanoutProps.getProperty("events-fanout.rabbitmq.binding-keys").split(",")) {
+                channel.queueBind(q2, "caravan.events", key.strip());
+            }
+            channel.basicConsume(q2, true, (tag, d) -> {
+                if (d.getEnvelope().getRoutingKey().startsWith("firmware.fw%2Bplus")) {
+                    fanout.add(d.getEnvelope().getRoutingKey());
+                }
+            }, tag -> { });
+
+            final Path deb = Debs.build(work, "fw+plus.v2", "1.0", "all", "gzip", 500);
+            final HttpResponse<String> created = upload(deb);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            Awaitility.await("AMQP event with a one-word package").atMost(Duration.ofSeconds(30)).until(() -> !oneWord.isEmpty());
+            assertThat(oneWord).containsExactly("firmware.fw%2Bplus%2Ev2.published");
+            Awaitility.await("AMQP event on events-fanout's bindings").atMost(Duration.ofSeconds(30)).until(() -> !fanout.isEmpty());
+
+            final List<MqttMessage> received = new CopyOnWriteArrayList<>();
+            final MqttClient device = new MqttClient(brokers.mqttUrl(), "fw-device-" + UUID.randomUUID(), new MemoryPersistence());
+            try {
+                device.connect(new MqttConnectionOptions());
+                device.subscribe(new MqttSubscription[] {new MqttSubscription("firmware/fw%2Bplus.v2", 1)},
+                        new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, message) -> received.add(message)})
+                        .waitForCompletion(10_000);
+                Awaitility.await("retained MQTT notification").atMost(Duration.ofSeconds(30)).until(() -> !received.isEmpty());
+            } finally {
+                device.disconnect();
+                device.close();
+            }
+            assertThat(received.get(0).isRetained()).isTrue();
+            assertThat(JSON.readTree(received.get(0).getPayload()).path("package").asText()).isEqualTo("fw+plus.v2");
         }
     }
 
