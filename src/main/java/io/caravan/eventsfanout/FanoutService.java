@@ -165,9 +165,9 @@ public final class FanoutService implements CamelContextAware {
             synchronized (this) {
                 f = fanout;
                 if (f == null) {
-                    final WebSocketPeers peers = new WebSocketPeers(camelContext, wsHost, wsPort);
+                    final Object registry = lookup(connectionsBean);
                     f = new EventsFanout(connections(), deviceId -> ownership().ownersOf(deviceId), key -> {
-                        final ServerWebSocket socket = peers.find(key);
+                        final ServerWebSocket socket = registry instanceof io.caravan.common.SocketRegistry r ? r.socket(key) : null;
                         return socket == null ? null : new VertxFrameSink(socket);
                     }, bufferSize, inFlight, SlowClientPolicy.parse(slowClientPolicy), Clock.systemUTC());
                     fanout = f;
@@ -184,7 +184,7 @@ public final class FanoutService implements CamelContextAware {
         if (bean instanceof Connections c) {
             return c;
         }
-        if (bean instanceof io.caravan.wsticket.ConnectionRegistry r) {
+        if (bean instanceof io.caravan.common.SocketRegistry r) {
             return new WsTicketConnections(r);
         }
         throw new IllegalStateException("bean '" + connectionsBean + "' is not a connection registry: " + bean.getClass().getName());

@@ -2,14 +2,14 @@ package io.caravan.eventsfanout;
 
 import java.util.Set;
 
-import io.caravan.wsticket.ConnectionRegistry;
+import io.caravan.common.SocketRegistry;
 
 /** {@link Connections} on the ws-ticket flow's registry (bean {@code wsTicketConnections}). */
 public final class WsTicketConnections implements Connections {
 
-    private final ConnectionRegistry registry;
+    private final SocketRegistry registry;
 
-    public WsTicketConnections(final ConnectionRegistry registry) {
+    public WsTicketConnections(final SocketRegistry registry) {
         this.registry = registry;
     }
 
@@ -25,6 +25,6 @@ public final class WsTicketConnections implements Connections {
 
     @Override
     public boolean isOpen(final String connectionKey) {
-        return registry.subjectOf(connectionKey).isPresent();
+        return registry.isOpen(connectionKey);
     }
 }

@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * <p>The handshake handler, once a ticket is redeemed, records a <em>grant</em> under the
  * connection's remote {@code SocketAddress} object (identity, not equality: a later connection
  * that reuses the same host:port is another object and never inherits a grant). The socket's
- * OPEN — reported by {@link UpgradeBinding} as vertx-websocket adds the socket, or else by an OPEN
- * exchange — or its first MESSAGE exchange claims the grant and registers its connection key in the
- * {@link ConnectionRegistry}; a socket without a grant (or whose TCP connection already closed) is
- * never admitted. Closing the TCP connection, or the socket's CLOSE, ends the binding.
+ * OPEN or its first MESSAGE exchange, whichever Camel processes first, claims the grant and registers its
+ * connection key in the {@link ConnectionRegistry}; the OPEN (whose body is the {@link ServerWebSocket})
+ * attaches the socket for the flows that write to it. A socket without a grant (or whose TCP connection
+ * already closed) is never admitted, and its OPEN closes it (1008). Closing the TCP connection, or the
+ * socket's CLOSE, ends the binding.
  *
  * <p>Only the values vertx-websocket sets itself are trusted: it sets the connection key, remote
  * address and event headers first and then appends the client's query parameters, so a client
@@ -87,8 +88,12 @@ public final class ConnectionGuard {
         exchange.setProperty(CONNECTION_KEY, key instanceof String s ? s : null);
         exchange.setProperty(EVENT, event instanceof VertxWebsocketEvent e ? e.name() : "UNKNOWN");
         exchange.setProperty(SUBJECT, admitted ? registry.subjectOf((String) key).orElse(null) : null);
-        if (!admitted && event == VertxWebsocketEvent.OPEN && message.getBody() instanceof ServerWebSocket socket) {
-            socket.close(POLICY_VIOLATION, "not authorised");
+        if (event == VertxWebsocketEvent.OPEN && message.getBody() instanceof ServerWebSocket socket) {
+            if (admitted) {
+                registry.attach((String) key, socket); // writers may use it from now on
+            } else {
+                socket.close(POLICY_VIOLATION, "not authorised");
+            }
         }
         if (event == VertxWebsocketEvent.OPEN) {
             message.setBody(null); // never carry the live socket further down the route

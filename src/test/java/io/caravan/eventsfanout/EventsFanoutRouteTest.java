@@ -145,33 +145,6 @@ class EventsFanoutRouteTest {
     }
 
     @Test
-    @Order(6)
-    void socketsAreServedByEveryEventLoopNotOne() throws Exception {
-        // ws-ticket.ws.event-loops=0: one server per processor on the /ws/events port (EventLoopServers);
-        // vertx-websocket alone puts every connection on one event loop, and a broadcast then writes
-        // to all sockets one after another on one thread
-        final int loops = Runtime.getRuntime().availableProcessors();
-        final String dave = user("dave");
-        final List<EventClient> tabs = new ArrayList<>();
-        for (int i = 0; i < 2 * loops + 2; i++) {
-            tabs.add(tab(dave));
-        }
-        final URI ws = URI.create(camel.getRoute("ws-ticket-connect").getEndpoint().getEndpointUri());
-        final WebSocketPeers peers = new WebSocketPeers(camel, ws.getHost(), ws.getPort());
-        final Set<Object> eventLoops = new HashSet<>();
-        for (final String key : registry().connectionsOf(dave)) {
-            final ServerWebSocket socket = peers.find(key);
-            assertThat(socket).as("socket of " + key).isNotNull();
-            eventLoops.add(VertxFrameSink.channelOf(socket).executor());
-        }
-        // the consumer's own server and one more per processor take connections in turn
-        assertThat(eventLoops).as("event loops of %d sockets", tabs.size()).hasSizeGreaterThanOrEqualTo(Math.max(2, loops));
-
-        publisher().publish("users." + dave + ".spread", "s");
-        await().atMost(WAIT).until(() -> tabs.stream().allMatch(t -> t.withKey("users." + dave + ".spread").size() == 1));
-    }
-
-    @Test
     @Order(2)
     void closingATabRemovesItFromTheIndexAndTheOtherTabStillGetsEvents() throws Exception {
         final String alice = user("alice");
