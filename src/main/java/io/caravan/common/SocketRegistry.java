@@ -3,6 +3,7 @@ package io.caravan.common;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
+import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
 
 /**
@@ -12,7 +13,8 @@ import io.vertx.core.http.ServerWebSocket;
  *
  * <p>A socket is known by its vertx-websocket connection key ({@code CamelVertxWebsocket.connectionKey}).
  * It is bound to its subject by its first OPEN or MESSAGE event (vertx-websocket processes them unordered);
- * the {@link ServerWebSocket} itself arrives with the OPEN event, so {@link #opened(String)} completes then.
+ * the {@link ServerWebSocket} itself arrives with the OPEN event ({@link LiveSocket}), so {@link #opened(String)}
+ * completes then.
  * Implementations are thread-safe.
  */
 public interface SocketRegistry {
@@ -27,12 +29,19 @@ public interface SocketRegistry {
     boolean isOpen(String connectionKey);
 
     /** The socket of {@code connectionKey} once its OPEN event was processed; null before that or once it closed. */
-    ServerWebSocket socket(String connectionKey);
+    LiveSocket socket(String connectionKey);
 
     /**
      * Completes with the socket of {@code connectionKey} when its OPEN event has been processed (at once when it
      * already was); fails when the key is unknown or the socket closes first. For replies to a client's own message,
      * which may be processed before the OPEN of its socket.
      */
-    CompletionStage<ServerWebSocket> opened(String connectionKey);
+    CompletionStage<LiveSocket> opened(String connectionKey);
+
+    /**
+     * An open socket and the Vert.x context (event loop) its connection runs on, where a writer can write to it
+     * without a thread hop; {@code context} is null when unknown.
+     */
+    record LiveSocket(ServerWebSocket socket, Context context) {
+    }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -56,7 +57,15 @@ public final class ConnectionGuard {
 
     /** Called by the handshake handler after a successful redemption, before the upgrade. */
     public void granted(final Object connection, final String subject) {
-        grants.put(new Identity(connection), new Grant(subject));
+        granted(connection, subject, null);
+    }
+
+    /**
+     * Called by the handshake handler after a successful redemption, before the upgrade, with the Vert.x context
+     * (event loop) the connection runs on, which writers of the socket are given with it.
+     */
+    public void granted(final Object connection, final String subject, final Context context) {
+        grants.put(new Identity(connection), new Grant(subject, context));
     }
 
     /** Called when the TCP connection closes (upgraded or not): the grant and binding end. */
@@ -90,7 +99,8 @@ public final class ConnectionGuard {
         exchange.setProperty(SUBJECT, admitted ? registry.subjectOf((String) key).orElse(null) : null);
         if (event == VertxWebsocketEvent.OPEN && message.getBody() instanceof ServerWebSocket socket) {
             if (admitted) {
-                registry.attach((String) key, socket); // writers may use it from now on
+                final Grant grant = grants.get(new Identity(remote));
+                registry.attach((String) key, socket, grant == null ? null : grant.context); // writers may use it from now on
             } else {
                 socket.close(POLICY_VIOLATION, "not authorised");
             }
@@ -147,11 +157,13 @@ public final class ConnectionGuard {
     /** One redeemed ticket's right to bind one socket. */
     private static final class Grant {
         private final String subject;
+        private final Context context;
         private String boundKey;
         private boolean closed;
 
-        Grant(final String subject) {
+        Grant(final String subject, final Context context) {
             this.subject = subject;
+            this.context = context;
         }
 
         synchronized boolean bind(final String connectionKey, final ConnectionRegistry registry) {

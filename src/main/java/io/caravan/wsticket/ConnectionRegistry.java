@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.caravan.common.SocketRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
 
 /**
@@ -24,7 +25,7 @@ public final class ConnectionRegistry implements SocketRegistry {
     private final Map<String, String> subjectByKey = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> keysBySubject = new ConcurrentHashMap<>();
     /** Completed with the socket by its OPEN event; present from the binding until the close. */
-    private final Map<String, CompletableFuture<ServerWebSocket>> sockets = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<LiveSocket>> sockets = new ConcurrentHashMap<>();
 
     /**
      * Binds {@code connectionKey} to {@code subject}; idempotent for the same pair.
@@ -47,13 +48,16 @@ public final class ConnectionRegistry implements SocketRegistry {
         return true;
     }
 
-    /** Attaches the socket of a bound key (its OPEN event); false when the key is not bound (nothing changes). */
-    public boolean attach(final String connectionKey, final ServerWebSocket socket) {
-        final CompletableFuture<ServerWebSocket> opened = connectionKey == null ? null : sockets.get(connectionKey);
+    /**
+     * Attaches the socket of a bound key (its OPEN event) and the context its connection runs on (null: unknown);
+     * false when the key is not bound (nothing changes).
+     */
+    public boolean attach(final String connectionKey, final ServerWebSocket socket, final Context context) {
+        final CompletableFuture<LiveSocket> opened = connectionKey == null ? null : sockets.get(connectionKey);
         if (opened == null || socket == null) {
             return false;
         }
-        opened.complete(socket);
+        opened.complete(new LiveSocket(socket, context));
         return true;
     }
 
@@ -63,7 +67,7 @@ public final class ConnectionRegistry implements SocketRegistry {
             return false;
         }
         final String subject = subjectByKey.remove(connectionKey);
-        final CompletableFuture<ServerWebSocket> opened = sockets.remove(connectionKey);
+        final CompletableFuture<LiveSocket> opened = sockets.remove(connectionKey);
         if (opened != null) {
             opened.completeExceptionally(new IllegalStateException("WebSocket closed"));
         }
@@ -107,8 +111,8 @@ public final class ConnectionRegistry implements SocketRegistry {
     }
 
     @Override
-    public ServerWebSocket socket(final String connectionKey) {
-        final CompletableFuture<ServerWebSocket> opened = connectionKey == null ? null : sockets.get(connectionKey);
+    public LiveSocket socket(final String connectionKey) {
+        final CompletableFuture<LiveSocket> opened = connectionKey == null ? null : sockets.get(connectionKey);
         if (opened == null || !opened.isDone() || opened.isCompletedExceptionally()) {
             return null;
         }
@@ -116,8 +120,8 @@ public final class ConnectionRegistry implements SocketRegistry {
     }
 
     @Override
-    public CompletionStage<ServerWebSocket> opened(final String connectionKey) {
-        final CompletableFuture<ServerWebSocket> opened = connectionKey == null ? null : sockets.get(connectionKey);
+    public CompletionStage<LiveSocket> opened(final String connectionKey) {
+        final CompletableFuture<LiveSocket> opened = connectionKey == null ? null : sockets.get(connectionKey);
         return opened == null ? CompletableFuture.failedFuture(new IllegalStateException("no open WebSocket with this key"))
                 : opened.copy();
     }

@@ -104,7 +104,7 @@ public final class TicketHandshakeHandler implements Handler<RoutingContext> {
         }
         tickets.redeem(found.ticket(), request.getHeader(HttpHeaders.ORIGIN)).whenComplete((redemption, error) -> {
             final Redemption result = error != null ? Redemption.refused(Redemption.Outcome.STORE_UNAVAILABLE) : redemption;
-            final Runnable decide = () -> decide(routing, remote, result, closed);
+            final Runnable decide = () -> decide(routing, remote, result, closed, context);
             if (context != null) {
                 context.runOnContext(v -> decide.run());
             } else {
@@ -113,7 +113,8 @@ public final class TicketHandshakeHandler implements Handler<RoutingContext> {
         });
     }
 
-    private void decide(final RoutingContext routing, final SocketAddress remote, final Redemption redemption, final AtomicBoolean closed) {
+    private void decide(final RoutingContext routing, final SocketAddress remote, final Redemption redemption, final AtomicBoolean closed,
+            final Context context) {
         if (closed.get()) {
             return; // the client is gone; its ticket is spent all the same
         }
@@ -122,7 +123,7 @@ public final class TicketHandshakeHandler implements Handler<RoutingContext> {
             return;
         }
         outcomes.get(Redemption.Outcome.ACCEPTED).incrementAndGet();
-        guard.granted(remote, redemption.claims().subject());
+        guard.granted(remote, redemption.claims().subject(), context);
         routing.next();
     }
 

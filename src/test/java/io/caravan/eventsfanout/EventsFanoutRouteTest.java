@@ -3,13 +3,10 @@ package io.caravan.eventsfanout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,7 +14,6 @@ import io.caravan.common.CaravanBootTest;
 import io.caravan.common.RealBrokers;
 import io.caravan.mqttacl.RedisRegistry;
 import io.caravan.wsticket.ConnectionRegistry;
-import io.vertx.core.http.ServerWebSocket;
 import org.apache.camel.CamelContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClient;

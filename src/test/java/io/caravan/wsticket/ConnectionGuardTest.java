@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.caravan.common.SocketRegistry;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.CamelContext;
@@ -160,8 +161,8 @@ class ConnectionGuardTest {
 
         assertThat(guard.admit(open)).isTrue();
 
-        assertThat(registry.socket("k1")).isSameAs(socket);
-        assertThat(registry.opened("k1").toCompletableFuture()).isCompletedWithValue(socket);
+        assertThat(registry.socket("k1").socket()).isSameAs(socket);
+        assertThat(registry.opened("k1").toCompletableFuture().join().socket()).isSameAs(socket);
         assertThat(open.getMessage().getBody()).as("the live socket goes no further down the route").isNull();
     }
 
@@ -170,7 +171,7 @@ class ConnectionGuardTest {
         guard.granted(remote, "alice");
         assertThat(guard.admit(event("k1", MESSAGE))).as("bound by the MESSAGE").isTrue();
         assertThat(registry.socket("k1")).as("no socket before its OPEN").isNull();
-        final CompletableFuture<ServerWebSocket> reply = registry.opened("k1").toCompletableFuture();
+        final CompletableFuture<SocketRegistry.LiveSocket> reply = registry.opened("k1").toCompletableFuture();
         assertThat(reply).isNotDone();
 
         final ServerWebSocket socket = socket();
@@ -178,15 +179,16 @@ class ConnectionGuardTest {
         open.getMessage().setBody(socket);
         assertThat(guard.admit(open)).isTrue();
 
-        assertThat(reply).isCompletedWithValue(socket);
-        assertThat(registry.socket("k1")).isSameAs(socket);
+        assertThat(reply).isDone();
+        assertThat(reply.join().socket()).isSameAs(socket);
+        assertThat(registry.socket("k1").socket()).isSameAs(socket);
     }
 
     @Test
     void aCloseBeforeTheOpenFailsWhatWaitsForTheSocket() {
         guard.granted(remote, "alice");
         guard.admit(event("k1", MESSAGE));
-        final CompletableFuture<ServerWebSocket> reply = registry.opened("k1").toCompletableFuture();
+        final CompletableFuture<SocketRegistry.LiveSocket> reply = registry.opened("k1").toCompletableFuture();
 
         guard.admit(event("k1", CLOSE));
 

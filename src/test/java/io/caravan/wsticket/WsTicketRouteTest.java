@@ -159,7 +159,9 @@ class WsTicketRouteTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("writable-user").size() == 1
                     && registry().socket(registry().connectionsOf("writable-user").iterator().next()) != null);
             final String key = registry().connectionsOf("writable-user").iterator().next();
-            registry().socket(key).writeTextMessage("{\"type\":\"hello\"}");
+            assertThat(registry().socket(key).context()).as("the connection's event loop, from the pre-handler").isNotNull()
+                    .satisfies(context -> assertThat(context.isEventLoopContext()).isTrue());
+            registry().socket(key).socket().writeTextMessage("{\"type\":\"hello\"}");
             await().atMost(Duration.ofSeconds(10)).until(() -> client.messages.contains("{\"type\":\"hello\"}"));
         } finally {
             client.closeBlocking();
