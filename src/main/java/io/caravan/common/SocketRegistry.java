@@ -3,7 +3,8 @@ package io.caravan.common;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
-import io.vertx.core.Context;
+import java.util.concurrent.Executor;
+
 import io.vertx.core.http.ServerWebSocket;
 
 /**
@@ -39,9 +40,10 @@ public interface SocketRegistry {
     CompletionStage<LiveSocket> opened(String connectionKey);
 
     /**
-     * An open socket and the Vert.x context (event loop) its connection runs on, where a writer can write to it
-     * without a thread hop; {@code context} is null when unknown.
+     * An open socket and the Vert.x event loop its connection is served by, where a writer can write to it without
+     * a thread hop: {@code eventLoop} runs tasks on {@code eventLoopThread} (one instance per thread, shared by all
+     * its sockets, so that writers can group sockets by it); both null when unknown.
      */
-    record LiveSocket(ServerWebSocket socket, Context context) {
+    record LiveSocket(ServerWebSocket socket, Executor eventLoop, Thread eventLoopThread) {
     }
 }

@@ -1,15 +1,11 @@
 package io.caravan.eventsfanout;
 
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 
 import io.caravan.common.DeviceOwnership;
 import io.caravan.common.SocketRegistry;
-import io.vertx.core.Context;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -51,8 +47,6 @@ public final class FanoutService {
     private String slowClientPolicy = "drop-oldest";
 
     private volatile EventsFanout fanout;
-    /** One executor per socket event loop, shared by its sockets (the fan-out groups their frames by it). */
-    private final Map<Context, Executor> loops = new ConcurrentHashMap<>();
 
     /** Fans one consumed AMQP message out to the sockets of this instance. */
     public void deliver(final Exchange exchange) {
@@ -193,9 +187,7 @@ public final class FanoutService {
         if (live == null) {
             return null;
         }
-        final Context context = live.context();
-        return new VertxFrameSink(live.socket(), context,
-                context == null ? null : loops.computeIfAbsent(context, VertxFrameSink::executorOf));
+        return new VertxFrameSink(live.socket(), live.eventLoop(), live.eventLoopThread());
     }
 
     private Set<String> ownersOf(final String deviceId) {

@@ -4,8 +4,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 
 /**
@@ -13,7 +11,7 @@ import io.vertx.core.http.ServerWebSocket;
  * write's future completes once Netty has handed the bytes to the kernel, which is what the {@link Outbox}
  * window counts). Thread-safe.
  *
- * <p>With the connection's event-loop context known (the ws-ticket handshake records it), every write runs on
+ * <p>With the connection's event loop known (the ws-ticket handshake records it), every write runs on
  * that loop: a caller already there writes at once, any other thread hands the write to the loop. Writes keep
  * their order: one on the loop while earlier writes of this socket are still queued for the loop waits behind
  * them. Without a context, Vert.x itself moves each write to the loop.
@@ -21,25 +19,25 @@ import io.vertx.core.http.ServerWebSocket;
 public final class VertxFrameSink implements FrameSink {
 
     private final ServerWebSocket socket;
-    private final Context context;
     private final Executor executor;
-    /** Writes handed to {@link #context} that have not run yet (the Outbox calls write() one at a time). */
+    private final Thread loop;
+    /** Writes handed to {@link #executor} that have not run yet (the Outbox calls write() one at a time). */
     private final AtomicInteger queued = new AtomicInteger();
 
     /**
-     * @param context  the event-loop context the socket's connection runs on, or null
-     * @param executor runs tasks on {@code context} (one instance per context, shared by its sockets: the fan-out
-     *                 groups sockets by it); ignored when {@code context} is null
+     * @param executor runs tasks on the event loop the socket's connection is served by (one instance per loop,
+     *                 shared by its sockets: the fan-out groups sockets by it), or null when unknown
+     * @param loop     that event loop's thread, or null when unknown
      */
-    public VertxFrameSink(final ServerWebSocket socket, final Context context, final Executor executor) {
+    public VertxFrameSink(final ServerWebSocket socket, final Executor executor, final Thread loop) {
         this.socket = socket;
-        this.context = context;
-        this.executor = context == null ? null : executor;
+        this.executor = loop == null ? null : executor;
+        this.loop = executor == null ? null : loop;
     }
 
     @Override
     public void write(final Frame frame, final Runnable written, final Consumer<Throwable> failed) {
-        if (executor == null || (Vertx.currentContext() == context && queued.get() == 0)) {
+        if (executor == null || (Thread.currentThread() == loop && queued.get() == 0)) {
             writeNow(frame, written, failed);
             return;
         }
@@ -88,10 +86,5 @@ public final class VertxFrameSink implements FrameSink {
     @Override
     public boolean isClosed() {
         return socket.isClosed();
-    }
-
-    /** An executor that runs tasks on {@code context} (its {@code runOnContext}). */
-    public static Executor executorOf(final Context context) {
-        return task -> context.runOnContext(ignored -> task.run());
     }
 }

@@ -3,6 +3,7 @@ package io.caravan.wsticket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
@@ -46,6 +47,11 @@ public final class ConnectionGuard {
 
     private final ConnectionRegistry registry;
     private final Map<Identity, Grant> grants = new ConcurrentHashMap<>();
+    /**
+     * One executor per event-loop thread (bounded by the runtime's event loops): each request runs on a context of
+     * its own, but every context of a thread runs its tasks on that thread, in order.
+     */
+    private final Map<Thread, Executor> loops = new ConcurrentHashMap<>();
 
     public ConnectionGuard(final ConnectionRegistry registry) {
         this.registry = registry;
@@ -61,11 +67,14 @@ public final class ConnectionGuard {
     }
 
     /**
-     * Called by the handshake handler after a successful redemption, before the upgrade, with the Vert.x context
-     * (event loop) the connection runs on, which writers of the socket are given with it.
+     * Called by the handshake handler after a successful redemption, before the upgrade, on the connection's event
+     * loop with its Vert.x context: writers of the socket are given that event loop with it.
      */
     public void granted(final Object connection, final String subject, final Context context) {
-        grants.put(new Identity(connection), new Grant(subject, context));
+        final Thread loop = context == null ? null : Thread.currentThread();
+        final Executor executor = loop == null ? null
+                : loops.computeIfAbsent(loop, t -> task -> context.runOnContext(ignored -> task.run()));
+        grants.put(new Identity(connection), new Grant(subject, executor, loop));
     }
 
     /** Called when the TCP connection closes (upgraded or not): the grant and binding end. */
@@ -100,7 +109,8 @@ public final class ConnectionGuard {
         if (event == VertxWebsocketEvent.OPEN && message.getBody() instanceof ServerWebSocket socket) {
             if (admitted) {
                 final Grant grant = grants.get(new Identity(remote));
-                registry.attach((String) key, socket, grant == null ? null : grant.context); // writers may use it from now on
+                // writers may use it from now on
+                registry.attach((String) key, socket, grant == null ? null : grant.eventLoop, grant == null ? null : grant.eventLoopThread);
             } else {
                 socket.close(POLICY_VIOLATION, "not authorised");
             }
@@ -157,13 +167,15 @@ public final class ConnectionGuard {
     /** One redeemed ticket's right to bind one socket. */
     private static final class Grant {
         private final String subject;
-        private final Context context;
+        private final Executor eventLoop;
+        private final Thread eventLoopThread;
         private String boundKey;
         private boolean closed;
 
-        Grant(final String subject, final Context context) {
+        Grant(final String subject, final Executor eventLoop, final Thread eventLoopThread) {
             this.subject = subject;
-            this.context = context;
+            this.eventLoop = eventLoop;
+            this.eventLoopThread = eventLoopThread;
         }
 
         synchronized boolean bind(final String connectionKey, final ConnectionRegistry registry) {

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.caravan.common.SocketRegistry;
-import io.vertx.core.Context;
+import java.util.concurrent.Executor;
+
 import io.vertx.core.http.ServerWebSocket;
 
 /**
@@ -49,15 +50,15 @@ public final class ConnectionRegistry implements SocketRegistry {
     }
 
     /**
-     * Attaches the socket of a bound key (its OPEN event) and the context its connection runs on (null: unknown);
-     * false when the key is not bound (nothing changes).
+     * Attaches the socket of a bound key (its OPEN event) and the event loop its connection is served by (both null:
+     * unknown); false when the key is not bound (nothing changes).
      */
-    public boolean attach(final String connectionKey, final ServerWebSocket socket, final Context context) {
+    public boolean attach(final String connectionKey, final ServerWebSocket socket, final Executor eventLoop, final Thread eventLoopThread) {
         final CompletableFuture<LiveSocket> opened = connectionKey == null ? null : sockets.get(connectionKey);
         if (opened == null || socket == null) {
             return false;
         }
-        opened.complete(new LiveSocket(socket, context));
+        opened.complete(new LiveSocket(socket, eventLoop, eventLoopThread));
         return true;
     }
 

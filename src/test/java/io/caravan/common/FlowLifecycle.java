@@ -73,10 +73,25 @@ public final class FlowLifecycle {
                 .collect(Collectors.toSet());
     }
 
-    /** Names of the live threads started since {@code before} (JVM-wide ones excluded), sorted. */
+    /**
+     * Names of the live threads started since {@code before} (JVM-wide ones excluded), sorted. A new thread of an
+     * executor that already had threads in {@code before} ({@code pool-<n>-thread-<m>} with the same n) belongs to
+     * whoever made that executor earlier (e.g. a gateway that other test classes keep running in this JVM), not to
+     * the runtime under test.
+     */
     public static List<String> threadsSince(final Set<Thread> before) {
-        return threads().stream().filter(t -> !before.contains(t)).map(Thread::getName).sorted().toList();
+        final Set<String> earlierPools = before.stream().map(t -> pool(t.getName())).filter(p -> p != null).collect(Collectors.toSet());
+        return threads().stream().filter(t -> !before.contains(t)).map(Thread::getName)
+                .filter(name -> pool(name) == null || !earlierPools.contains(pool(name))).sorted().toList();
     }
+
+    /** "pool-6" of "pool-6-thread-4" (a JDK default thread factory's name), else null. */
+    private static String pool(final String threadName) {
+        final java.util.regex.Matcher m = POOL_THREAD.matcher(threadName);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    private static final java.util.regex.Pattern POOL_THREAD = java.util.regex.Pattern.compile("(pool-\\d+)-thread-\\d+");
 
     /** Whether {@code port} on loopback is free to listen on (nothing of ours holds it). */
     public static boolean portFree(final int port) {

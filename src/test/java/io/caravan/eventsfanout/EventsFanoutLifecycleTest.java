@@ -44,8 +44,7 @@ class EventsFanoutLifecycleTest {
     void aStoppedAndRestartedContextLeavesNoThreadsAndNoListeningPorts() throws Exception {
         final RealBrokers brokers = RealBrokers.get();
         final int httpPort = FreePorts.next();
-        // RealBrokersExtension draws ws-ticket.ws.port as a system property, which wins over the overrides
-        final int wsPort = Integer.parseInt(System.getProperty("ws-ticket.ws.port", String.valueOf(FreePorts.next())));
+        final int wsPort = FreePorts.next();
         final Map<String, String> props = new HashMap<>(Map.of("camel.server.enabled", "true", "camel.server.host", "127.0.0.1", "camel.server.port", String.valueOf(httpPort),
                 "oauth2.issuer.caravan.uri", brokers.oidcIssuer(), "ws-ticket.redis.port", String.valueOf(brokers.redisPort()),
                 "ws-ticket.ws.port", String.valueOf(wsPort), "ws-ticket.ws.message-route", "events-fanout-command",
@@ -53,31 +52,42 @@ class EventsFanoutLifecycleTest {
         final String httpBase = "http://127.0.0.1:" + httpPort;
         EventClient.token("lc-alice"); // before the snapshot: the test's own token fetch
         final Set<Thread> before = FlowLifecycle.threads();
-        for (int cycle = 1; cycle <= 2; cycle++) {
-            final Main main = FlowLifecycle.start(List.of("ws-ticket", "events-fanout"), props, Map.of("mqttAclRegistry", OWNERSHIP));
-            try (Publisher publisher = new Publisher("caravan.events")) {
-                FlowLifecycle.awaitRoutesStarted(main.getCamelContext(), "ws-ticket-issue", "ws-ticket-connect", "events-fanout-consume",
-                        "events-fanout-bridge-state", "events-fanout-command");
-                final EventClient tab = EventClient.open(httpBase, "ws://127.0.0.1:" + wsPort, "lc-alice");
-                try {
-                    final String key = "users.lc-alice.cycle" + cycle;
-                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                        publisher.publish(key, "{}");
-                        assertThat(tab.withKey(key)).isNotEmpty();
-                    });
-                    tab.send("{\"deviceId\":\"meter-1\",\"command\":\"reboot\"}");
-                    await().atMost(Duration.ofSeconds(30)).until(() -> !tab.ofType("command.accepted").isEmpty());
+        // RealBrokersExtension sets ws-ticket.ws.port as a system property, which wins over the overrides: it is the
+        // port of the gateway that other test classes of this JVM keep running, so this runtime gets its own
+        final String gatewayWsPort = System.setProperty("ws-ticket.ws.port", String.valueOf(wsPort));
+        try {
+            for (int cycle = 1; cycle <= 2; cycle++) {
+                final Main main = FlowLifecycle.start(List.of("ws-ticket", "events-fanout"), props, Map.of("mqttAclRegistry", OWNERSHIP));
+                try (Publisher publisher = new Publisher("caravan.events")) {
+                    FlowLifecycle.awaitRoutesStarted(main.getCamelContext(), "ws-ticket-issue", "ws-ticket-connect", "events-fanout-consume",
+                            "events-fanout-bridge-state", "events-fanout-command");
+                    final EventClient tab = EventClient.open(httpBase, "ws://127.0.0.1:" + wsPort, "lc-alice");
+                    try {
+                        final String key = "users.lc-alice.cycle" + cycle;
+                        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                            publisher.publish(key, "{}");
+                            assertThat(tab.withKey(key)).isNotEmpty();
+                        });
+                        tab.send("{\"deviceId\":\"meter-1\",\"command\":\"reboot\"}");
+                        await().atMost(Duration.ofSeconds(30)).until(() -> !tab.ofType("command.accepted").isEmpty());
+                    } finally {
+                        tab.closeBlocking();
+                    }
                 } finally {
-                    tab.closeBlocking();
+                    main.stop();
                 }
-            } finally {
-                main.stop();
+                final int stopped = cycle;
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(FlowLifecycle.threadsSince(before))
+                        .as("threads left after stop %d", stopped).isEmpty());
+                assertThat(FlowLifecycle.portFree(httpPort)).as("HTTP port free after stop %d", cycle).isTrue();
+                assertThat(FlowLifecycle.portFree(wsPort)).as("WebSocket port free after stop %d", cycle).isTrue();
             }
-            final int stopped = cycle;
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(FlowLifecycle.threadsSince(before))
-                    .as("threads left after stop %d", stopped).isEmpty());
-            assertThat(FlowLifecycle.portFree(httpPort)).as("HTTP port free after stop %d", cycle).isTrue();
-            assertThat(FlowLifecycle.portFree(wsPort)).as("WebSocket port free after stop %d", cycle).isTrue();
+        } finally {
+            if (gatewayWsPort == null) {
+                System.clearProperty("ws-ticket.ws.port");
+            } else {
+                System.setProperty("ws-ticket.ws.port", gatewayWsPort);
+            }
         }
     }
 }

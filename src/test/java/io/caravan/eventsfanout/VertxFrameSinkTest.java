@@ -35,6 +35,7 @@ class VertxFrameSinkTest {
     private int plainPort;
     private final BlockingQueue<ServerWebSocket> accepted = new LinkedBlockingQueue<>();
     private final BlockingQueue<Context> contexts = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Thread> threads = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -43,6 +44,7 @@ class VertxFrameSinkTest {
         final Router router = Router.router(vertx);
         router.route("/ws").handler(ctx -> {
             contexts.add(Vertx.currentContext()); // as ws-ticket's pre-handler records it
+            threads.add(Thread.currentThread());
             ctx.request().toWebSocket().onSuccess(accepted::add);
         });
         final HttpServer server = vertx.createHttpServer().requestHandler(router);
@@ -50,6 +52,7 @@ class VertxFrameSinkTest {
         // and a server that hands out Vert.x's own ServerWebSocket
         plainPort = get(vertx.createHttpServer().webSocketHandler(ws -> {
             contexts.add(Vertx.currentContext());
+            threads.add(Thread.currentThread());
             accepted.add(ws);
         }).listen(0, "127.0.0.1")).actualPort();
     }
@@ -63,9 +66,9 @@ class VertxFrameSinkTest {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private record Pair(ServerWebSocket server, Context context, List<String> received, WebSocket client, String extensions) {
+    private record Pair(ServerWebSocket server, Context context, Thread loop, List<String> received, WebSocket client, String extensions) {
         VertxFrameSink sink() {
-            return new VertxFrameSink(server, context, VertxFrameSink.executorOf(context));
+            return new VertxFrameSink(server, task -> context.runOnContext(ignored -> task.run()), loop);
         }
     }
 
@@ -80,7 +83,7 @@ class VertxFrameSinkTest {
                     return ws;
                 }));
         client.textMessageHandler(received::add);
-        return new Pair(accepted.poll(10, TimeUnit.SECONDS), contexts.poll(10, TimeUnit.SECONDS), received, client, extensions.get());
+        return new Pair(accepted.poll(10, TimeUnit.SECONDS), contexts.poll(10, TimeUnit.SECONDS), threads.poll(10, TimeUnit.SECONDS), received, client, extensions.get());
     }
 
     @ParameterizedTest

@@ -27,35 +27,45 @@ class WsTicketLifecycleTest {
     void aStoppedAndRestartedContextLeavesNoThreadsAndNoListeningPorts() throws Exception {
         final RealBrokers brokers = RealBrokers.get();
         final int httpPort = FreePorts.next();
-        // RealBrokersExtension draws ws-ticket.ws.port as a system property, which wins over the overrides
-        final int wsPort = Integer.parseInt(System.getProperty("ws-ticket.ws.port", String.valueOf(FreePorts.next())));
+        final int wsPort = FreePorts.next();
         final Map<String, String> props = Map.of("camel.server.enabled", "true", "camel.server.host", "127.0.0.1", "camel.server.port", String.valueOf(httpPort),
                 "oauth2.issuer.caravan.uri", brokers.oidcIssuer(), "ws-ticket.redis.port", String.valueOf(brokers.redisPort()),
                 "ws-ticket.ws.port", String.valueOf(wsPort));
         final String base = "http://127.0.0.1:" + httpPort;
         final String token = DevTokens.token("caravan-admin"); // before the snapshot: the test's own key material
         final Set<Thread> before = FlowLifecycle.threads();
-        for (int cycle = 1; cycle <= 2; cycle++) {
-            final Main main = FlowLifecycle.start(List.of("ws-ticket"), props, Map.of());
-            try {
-                FlowLifecycle.awaitRoutesStarted(main.getCamelContext(), "ws-ticket-issue", "ws-ticket-connect");
-                final WsClient client = WsClient.connect("ws://127.0.0.1:" + wsPort + "/ws/events?ticket="
-                        + TicketClient.issue(base, token, null), Map.of());
+        // RealBrokersExtension sets ws-ticket.ws.port as a system property, which wins over the overrides: it is the
+        // port of the gateway that other test classes of this JVM keep running, so this runtime gets its own
+        final String gatewayWsPort = System.setProperty("ws-ticket.ws.port", String.valueOf(wsPort));
+        try {
+            for (int cycle = 1; cycle <= 2; cycle++) {
+                final Main main = FlowLifecycle.start(List.of("ws-ticket"), props, Map.of());
                 try {
-                    client.send("whoami");
-                    await().atMost(Duration.ofSeconds(10)).until(() -> !client.messages.isEmpty());
-                    assertThat(TicketClient.json(client.messages.get(0)).path("subject").asText()).isEqualTo("caravan-admin");
+                    FlowLifecycle.awaitRoutesStarted(main.getCamelContext(), "ws-ticket-issue", "ws-ticket-connect");
+                    final WsClient client = WsClient.connect("ws://127.0.0.1:" + wsPort + "/ws/events?ticket="
+                            + TicketClient.issue(base, token, null), Map.of());
+                    try {
+                        client.send("whoami");
+                        await().atMost(Duration.ofSeconds(10)).until(() -> !client.messages.isEmpty());
+                        assertThat(TicketClient.json(client.messages.get(0)).path("subject").asText()).isEqualTo("caravan-admin");
+                    } finally {
+                        client.closeBlocking();
+                    }
                 } finally {
-                    client.closeBlocking();
+                    main.stop();
                 }
-            } finally {
-                main.stop();
+                final int stopped = cycle;
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(FlowLifecycle.threadsSince(before))
+                        .as("threads left after stop %d", stopped).isEmpty());
+                assertThat(FlowLifecycle.portFree(httpPort)).as("HTTP port free after stop %d", cycle).isTrue();
+                assertThat(FlowLifecycle.portFree(wsPort)).as("WebSocket port free after stop %d", cycle).isTrue();
             }
-            final int stopped = cycle;
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(FlowLifecycle.threadsSince(before))
-                    .as("threads left after stop %d", stopped).isEmpty());
-            assertThat(FlowLifecycle.portFree(httpPort)).as("HTTP port free after stop %d", cycle).isTrue();
-            assertThat(FlowLifecycle.portFree(wsPort)).as("WebSocket port free after stop %d", cycle).isTrue();
+        } finally {
+            if (gatewayWsPort == null) {
+                System.clearProperty("ws-ticket.ws.port");
+            } else {
+                System.setProperty("ws-ticket.ws.port", gatewayWsPort);
+            }
         }
     }
 }

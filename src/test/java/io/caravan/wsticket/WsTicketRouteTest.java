@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.common.CaravanBootTest;
 import io.caravan.common.HttpTestClient;
 import io.caravan.common.RealBrokers;
+import io.caravan.common.SocketRegistry;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketEndpoint;
@@ -159,8 +160,19 @@ class WsTicketRouteTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("writable-user").size() == 1
                     && registry().socket(registry().connectionsOf("writable-user").iterator().next()) != null);
             final String key = registry().connectionsOf("writable-user").iterator().next();
-            assertThat(registry().socket(key).context()).as("the connection's event loop, from the pre-handler").isNotNull()
-                    .satisfies(context -> assertThat(context.isEventLoopContext()).isTrue());
+            assertThat(registry().socket(key).eventLoop()).as("the connection's event loop, from the pre-handler").isNotNull();
+            assertThat(registry().socket(key).eventLoopThread().getName()).startsWith("vert.x-eventloop-thread");
+            final WsClient second = WsClient.connect(wsUrl("ticket=" + issue("writable-user", null)), Map.of());
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("writable-user").stream()
+                        .filter(k -> registry().socket(k) != null).count() == 2);
+                final List<SocketRegistry.LiveSocket> both = registry().connectionsOf("writable-user").stream().map(registry()::socket).toList();
+                if (both.get(0).eventLoopThread() == both.get(1).eventLoopThread()) {
+                    assertThat(both.get(0).eventLoop()).as("one executor per event loop, whatever the request's context").isSameAs(both.get(1).eventLoop());
+                }
+            } finally {
+                second.closeBlocking();
+            }
             registry().socket(key).socket().writeTextMessage("{\"type\":\"hello\"}");
             await().atMost(Duration.ofSeconds(10)).until(() -> client.messages.contains("{\"type\":\"hello\"}"));
         } finally {
