@@ -530,7 +530,11 @@ cmd_flow() {
   shift
   [[ -f $ROOT/routes/$flow/$flow.camel.yaml ]] || die "no flow '$flow' (routes/$flow/$flow.camel.yaml)"
   local flows=("$flow")
-  [[ $flow == events-fanout ]] && flows=(ws-ticket mqtt-acl events-fanout)
+  local composition=()
+  if [[ $flow == events-fanout ]]; then
+    flows=(ws-ticket mqtt-acl events-fanout)
+    composition=(--prop=ws-ticket.ws.message-route=events-fanout-command)
+  fi
   camel_install
   camel=$CAMEL_PREFIX/bin/camel
   cd "$ROOT"
@@ -538,7 +542,7 @@ cmd_flow() {
   local args=(run)
   for f in "${flows[@]}"; do args+=("routes/$f/$f.camel.yaml"); done
   for f in "${flows[@]}"; do args+=("routes/$f/application.properties"); done
-  exec "$camel" "${args[@]}" --dep="mvn:$FLOW_ARTIFACT" "$@"
+  exec "$camel" "${args[@]}" --dep="mvn:$FLOW_ARTIFACT" "${composition[@]}" "$@"
 }
 
 # The hand-built classpath the benchmarks (src/test/bench/*/run.sh) still run flows on: Camel

@@ -28,9 +28,6 @@
 #   STORE_BENCH=0 ...                                   skip the ticket-store-alone phases at the end
 #   NATIVE_TRANSPORT=false ...                          the gateway's ws-ticket.ws.native-transport (default true:
 #                                                       Netty's native epoll; false: Java NIO)
-#   EVENT_LOOP=false ...                                with RUNTIME=jbang: ws-ticket.http.event-loop (default true:
-#                                                       the issuing route on the event loop, asynchronous; false:
-#                                                       platform-http's worker thread, waiting for Redis)
 #
 # The gateway is a freshly started JVM with ~15k classes: its JIT compilers work for minutes. The
 # warm-up (same load, not measured) must therefore be long; the load client prints the gateway's
@@ -96,7 +93,7 @@ if [[ $RUNTIME == jbang ]]; then
     --port="$HTTP_PORT" --name=ws-ticket-bench --profile=prod \
     --prop=oauth2.issuer.caravan.uri="http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan" \
     --prop=ws-ticket.redis.port="$CARAVAN_REDIS_PORT" --prop=ws-ticket.ws.port="$WS_PORT" \
-    --prop=ws-ticket.ws.native-transport="${NATIVE_TRANSPORT:-true}" --prop=ws-ticket.http.event-loop="${EVENT_LOOP:-true}" \
+    --prop=ws-ticket.ws.native-transport="${NATIVE_TRANSPORT:-true}" \
     --logging-level=WARN) >"$OUT/gateway.log" 2>&1 &
 elif [[ $RUNTIME == floor ]]; then
   $GATEWAY_CPUS java -cp "$(cat "$OUT/classpath")" "$HERE/FloorServer.java" "$HTTP_PORT" "$WS_PORT" >"$OUT/gateway.log" 2>&1 &
@@ -122,7 +119,7 @@ TOKEN=$(curl -fsS "http://127.0.0.1:$CARAVAN_OIDC_PORT/caravan/token" -d grant_t
   -d client_id=bench-user -d client_secret=dev --data-urlencode 'scope=ws:ticket' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
-echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME$([[ $RUNTIME == jbang ]] && echo " (${FLOW_RUNTIME:-deployed}: ${RUNTIME_OPTS:-JMX on})"), pinned: ${PIN:-0}, client: $CLIENT$([[ $CLIENT == java ]] && echo " ($CLIENT_LOOPS loops)"), native transport: ${NATIVE_TRANSPORT:-true}$([[ $RUNTIME == jbang ]] && echo ", event loop: ${EVENT_LOOP:-true}")"
+echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), runtime: $RUNTIME$([[ $RUNTIME == jbang ]] && echo " (${FLOW_RUNTIME:-deployed}: ${RUNTIME_OPTS:-JMX on})"), pinned: ${PIN:-0}, client: $CLIENT$([[ $CLIENT == java ]] && echo " ($CLIENT_LOOPS loops)"), native transport: ${NATIVE_TRANSPORT:-true}"
 for c in $LEVELS; do
   echo "--- concurrency $c, ${SECONDS_PER_LEVEL}s (after ${WARMUP} s warm-up), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   if [[ $CLIENT == c ]]; then

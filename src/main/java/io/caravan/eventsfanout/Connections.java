@@ -3,8 +3,9 @@ package io.caravan.eventsfanout;
 import java.util.Set;
 
 /**
- * The authenticated sockets of this gateway instance, by subject: the ws-ticket flow's connection
- * registry seen through the questions the fan-out asks (see {@link WsTicketConnections}).
+ * The authenticated sockets of this gateway instance, by subject: the shared
+ * {@link io.caravan.common.SocketRegistry} seen through the questions the fan-out asks (plain Java, so that
+ * {@link EventsFanout} is tested without a network).
  */
 public interface Connections {
 

@@ -4,11 +4,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 
-import io.caravan.mqttacl.DeviceOwnership;
-import io.caravan.mqttacl.RegistryUnavailableException;
-import io.vertx.core.http.ServerWebSocket;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
+import io.caravan.common.DeviceOwnership;
+import io.caravan.common.SocketRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -16,11 +13,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The flow's one bean, wired from YAML: AMQP events in ({@link #deliver}), WebSocket commands in
- * ({@link #command}), device state bridged ({@link #bridgeState}). It finds its collaborators in the
- * Camel registry by name on first use, so the flow's YAML may be loaded in any order relative to
- * the ws-ticket (connection index) and mqtt-acl (device registry) flows it builds on.
+ * ({@link #command}), device state bridged ({@link #bridgeState}). Its collaborators are the shared
+ * contracts of {@code io.caravan.common}, given by bean reference in YAML: the sockets
+ * ({@link SocketRegistry}, ws-ticket's {@code wsTicketConnections}) and device ownership
+ * ({@link DeviceOwnership}, mqtt-acl's {@code mqttAclRegistry}).
  */
-public final class FanoutService implements CamelContextAware {
+public final class FanoutService {
 
     /** Header of the consumed message's routing key (spring-rabbitmq). */
     public static final String ROUTING_KEY = "CamelSpringRabbitmqRoutingKey";
@@ -42,17 +40,13 @@ public final class FanoutService implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanoutService.class);
 
-    private CamelContext camelContext;
-    private String connectionsBean = "wsTicketConnections";
-    private String ownershipBean = "mqttAclRegistry";
-    private String wsHost = "127.0.0.1";
-    private int wsPort = 8091;
+    private SocketRegistry sockets;
+    private DeviceOwnership ownership;
     private int bufferSize = 256;
     private int inFlight = 32;
     private String slowClientPolicy = "drop-oldest";
 
     private volatile EventsFanout fanout;
-    private volatile DeviceOwnership ownership;
 
     /** Fans one consumed AMQP message out to the sockets of this instance. */
     public void deliver(final Exchange exchange) {
@@ -61,8 +55,8 @@ public final class FanoutService implements CamelContextAware {
         final byte[] body = in.getBody(byte[].class);
         try {
             fanout().deliver(routingKey, body);
-        } catch (RegistryUnavailableException e) {
-            LOG.warn("events-fanout: device registry unavailable; event {} not delivered", routingKey);
+        } catch (OwnershipUnavailableException e) {
+            LOG.warn("events-fanout: device ownership unavailable ({}); event {} not delivered", e.getCause().toString(), routingKey);
         }
     }
 
@@ -91,18 +85,19 @@ public final class FanoutService implements CamelContextAware {
         try {
             command = DeviceCommand.parse(text);
         } catch (IllegalArgumentException e) {
-            fanout().send(connectionKey, Envelope.error(400, "Bad Request", e.getMessage(), null));
+            reply(connectionKey, Envelope.error(400, "Bad Request", e.getMessage(), null));
             return;
         }
         final boolean owner;
         try {
             owner = ownership().owns(subject, command.deviceId());
-        } catch (RegistryUnavailableException e) {
-            fanout().send(connectionKey, Envelope.error(503, "Service Unavailable", "device ownership cannot be checked right now; retry shortly", command.deviceId()));
+        } catch (RuntimeException e) {
+            LOG.warn("events-fanout: device ownership unavailable: {}", e.toString());
+            reply(connectionKey, Envelope.error(503, "Service Unavailable", "device ownership cannot be checked right now; retry shortly", command.deviceId()));
             return;
         }
         if (!owner) {
-            fanout().send(connectionKey, Envelope.error(403, "Forbidden", "you do not own this device", command.deviceId()));
+            reply(connectionKey, Envelope.error(403, "Forbidden", "you do not own this device", command.deviceId()));
             return;
         }
         in.setBody(command.payload());
@@ -116,7 +111,7 @@ public final class FanoutService implements CamelContextAware {
         final String connectionKey = exchange.getProperty(WS_CONNECTION_KEY, String.class);
         final String deviceId = exchange.getProperty(DEVICE_ID, String.class);
         if (connectionKey != null && deviceId != null) {
-            fanout().send(connectionKey, Envelope.commandAccepted(deviceId, "devices/" + deviceId + "/commands"));
+            reply(connectionKey, Envelope.commandAccepted(deviceId, "devices/" + deviceId + "/commands"));
         }
     }
 
@@ -124,7 +119,7 @@ public final class FanoutService implements CamelContextAware {
     public void commandFailed(final Exchange exchange) {
         final String connectionKey = exchange.getProperty(WS_CONNECTION_KEY, String.class);
         if (connectionKey != null) {
-            fanout().send(connectionKey, Envelope.error(503, "Service Unavailable", "the device broker is unreachable; retry shortly",
+            reply(connectionKey, Envelope.error(503, "Service Unavailable", "the device broker is unreachable; retry shortly",
                     exchange.getProperty(DEVICE_ID, String.class)));
         }
     }
@@ -156,7 +151,17 @@ public final class FanoutService implements CamelContextAware {
 
     /** For tests and the benchmark: the connection keys currently indexed for {@code subject}. */
     public Set<String> connectionsOf(final String subject) {
-        return connections().connectionsOf(subject);
+        return requireSockets().connectionsOf(subject);
+    }
+
+    /**
+     * Sends a frame to the socket that sent the message being answered. Its OPEN may not have been processed yet
+     * (vertx-websocket runs a socket's events unordered): the frame then waits for it.
+     */
+    private void reply(final String connectionKey, final String frame) {
+        if (!fanout().send(connectionKey, frame)) {
+            requireSockets().opened(connectionKey).thenAccept(opened -> fanout().send(connectionKey, frame));
+        }
     }
 
     EventsFanout fanout() {
@@ -165,76 +170,76 @@ public final class FanoutService implements CamelContextAware {
             synchronized (this) {
                 f = fanout;
                 if (f == null) {
-                    final WebSocketPeers peers = new WebSocketPeers(camelContext, wsHost, wsPort);
-                    f = new EventsFanout(connections(), deviceId -> ownership().ownersOf(deviceId), key -> {
-                        final ServerWebSocket socket = peers.find(key);
-                        return socket == null ? null : new VertxFrameSink(socket);
-                    }, bufferSize, inFlight, SlowClientPolicy.parse(slowClientPolicy), Clock.systemUTC());
+                    final SocketRegistry registry = requireSockets();
+                    f = new EventsFanout(connections(registry), this::ownersOf, key -> sink(registry, key), bufferSize, inFlight,
+                            SlowClientPolicy.parse(slowClientPolicy), Clock.systemUTC());
                     fanout = f;
-                    LOG.info("events-fanout: delivering to the sockets of {}:{} (buffer {} events, {} in flight, slow clients: {})",
-                            wsHost, wsPort, bufferSize, inFlight, slowClientPolicy);
+                    LOG.info("events-fanout: delivering to the sockets of {} (buffer {} events, {} in flight, slow clients: {})",
+                            registry.getClass().getSimpleName(), bufferSize, inFlight, slowClientPolicy);
                 }
             }
         }
         return f;
     }
 
-    private Connections connections() {
-        final Object bean = lookup(connectionsBean);
-        if (bean instanceof Connections c) {
-            return c;
+    private FrameSink sink(final SocketRegistry registry, final String connectionKey) {
+        final SocketRegistry.LiveSocket live = registry.socket(connectionKey);
+        if (live == null) {
+            return null;
         }
-        if (bean instanceof io.caravan.wsticket.ConnectionRegistry r) {
-            return new WsTicketConnections(r);
+        return new VertxFrameSink(live.socket(), live.eventLoop(), live.eventLoopThread());
+    }
+
+    private Set<String> ownersOf(final String deviceId) {
+        try {
+            return ownership().ownersOf(deviceId);
+        } catch (RuntimeException e) {
+            throw new OwnershipUnavailableException(e);
         }
-        throw new IllegalStateException("bean '" + connectionsBean + "' is not a connection registry: " + bean.getClass().getName());
+    }
+
+    /** The fan-out's view of the registry. */
+    private static Connections connections(final SocketRegistry registry) {
+        return new Connections() {
+            @Override
+            public Set<String> connectionsOf(final String subject) {
+                return registry.connectionsOf(subject);
+            }
+
+            @Override
+            public Set<String> subjects() {
+                return registry.subjects();
+            }
+
+            @Override
+            public boolean isOpen(final String connectionKey) {
+                return registry.isOpen(connectionKey);
+            }
+        };
+    }
+
+    private SocketRegistry requireSockets() {
+        if (sockets == null) {
+            throw new IllegalStateException("events-fanout needs its 'sockets' (an io.caravan.common.SocketRegistry bean, e.g. #bean:wsTicketConnections)");
+        }
+        return sockets;
     }
 
     private DeviceOwnership ownership() {
-        DeviceOwnership o = ownership;
-        if (o == null) {
-            final Object bean = lookup(ownershipBean);
-            if (!(bean instanceof DeviceOwnership d)) {
-                throw new IllegalStateException("bean '" + ownershipBean + "' is not a device registry: " + bean.getClass().getName());
-            }
-            o = d;
-            ownership = o;
+        if (ownership == null) {
+            throw new IllegalStateException("events-fanout needs its 'ownership' (an io.caravan.common.DeviceOwnership bean, e.g. #bean:mqttAclRegistry)");
         }
-        return o;
+        return ownership;
     }
 
-    private Object lookup(final String name) {
-        final Object bean = camelContext.getRegistry().lookupByName(name);
-        if (bean == null) {
-            throw new IllegalStateException("events-fanout needs bean '" + name + "' (load the flow that defines it)");
-        }
-        return bean;
+    /** The socket registry of the flow that accepts the WebSockets (YAML: {@code sockets: "#bean:wsTicketConnections"}). */
+    public void setSockets(final SocketRegistry sockets) {
+        this.sockets = sockets;
     }
 
-    @Override
-    public void setCamelContext(final CamelContext camelContext) {
-        this.camelContext = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
-    }
-
-    public void setConnectionsBean(final String connectionsBean) {
-        this.connectionsBean = connectionsBean;
-    }
-
-    public void setOwnershipBean(final String ownershipBean) {
-        this.ownershipBean = ownershipBean;
-    }
-
-    public void setWsHost(final String wsHost) {
-        this.wsHost = wsHost;
-    }
-
-    public void setWsPort(final int wsPort) {
-        this.wsPort = wsPort;
+    /** Who owns which device (YAML: {@code ownership: "#bean:mqttAclRegistry"}). */
+    public void setOwnership(final DeviceOwnership ownership) {
+        this.ownership = ownership;
     }
 
     public void setBufferSize(final int bufferSize) {
@@ -248,5 +253,14 @@ public final class FanoutService implements CamelContextAware {
     public void setSlowClientPolicy(final String slowClientPolicy) {
         SlowClientPolicy.parse(slowClientPolicy);
         this.slowClientPolicy = slowClientPolicy;
+    }
+
+    /** The device registry could not answer: the event is not delivered (callers fail closed). */
+    static final class OwnershipUnavailableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OwnershipUnavailableException(final Throwable cause) {
+            super(cause);
+        }
     }
 }

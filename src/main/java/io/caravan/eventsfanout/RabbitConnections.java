@@ -1,8 +1,6 @@
 package io.caravan.eventsfanout;
 
 import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.Channel;
@@ -13,9 +11,12 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
 
 /**
- * The flow's RabbitMQ connection factory (plain Spring AMQP, no Spring context), one per
- * {@link AmqpTopology}, shared by the consumer and the producer endpoints, which name it as
- * {@code connectionFactory: "#class:io.caravan.eventsfanout.RabbitConnections#of(#bean:eventsFanoutAmqp)"}.
+ * The flow's RabbitMQ connection factory (plain Spring AMQP, no Spring context): a bean that owns one
+ * {@link CachingConnectionFactory} for its {@link AmqpTopology} and destroys it with {@link #close()} (its
+ * YAML {@code destroyMethod}), shared by the consumer and the producer endpoints, which name it as
+ * {@code connectionFactory: "#class:io.caravan.eventsfanout.RabbitConnections#factoryOf(#bean:eventsFanoutRabbit)"}.
+ * It is deliberately not a {@code ConnectionFactory} bean itself: a second one in the registry would stop
+ * spring-rabbitmq from autowiring the runtime's own for the other flows.
  *
  * <p>Why the topology is declared here and not by the spring-rabbitmq consumer ({@code autoDeclare}
  * with {@code arg.queue.exclusive=true&arg.queue.autoDelete=true}): the consumer binds one routing
@@ -27,17 +28,30 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
  * re-subscribes. The exclusive queue belongs to the factory's single shared connection, which the
  * consumer's channels use too.
  */
-public final class RabbitConnections {
+public final class RabbitConnections implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RabbitConnections.class);
-    private static final Map<AmqpTopology, CachingConnectionFactory> FACTORIES = new ConcurrentHashMap<>();
 
-    private RabbitConnections() {
+    private final CachingConnectionFactory factory;
+
+    public RabbitConnections(final AmqpTopology topology) {
+        this.factory = create(topology);
     }
 
-    /** The connection factory of {@code topology} (created once). */
-    public static CachingConnectionFactory of(final AmqpTopology topology) {
-        return FACTORIES.computeIfAbsent(topology, RabbitConnections::create);
+    /** The connection factory this bean owns. */
+    public CachingConnectionFactory factory() {
+        return factory;
+    }
+
+    /** The connection factory of {@code connections}, for an endpoint's {@code connectionFactory} option. */
+    public static CachingConnectionFactory factoryOf(final RabbitConnections connections) {
+        return connections.factory();
+    }
+
+    /** Closes the factory's connection (the exclusive queue goes with it). */
+    @Override
+    public void close() {
+        factory.destroy();
     }
 
     private static CachingConnectionFactory create(final AmqpTopology topology) {
@@ -68,11 +82,5 @@ public final class RabbitConnections {
         for (final String key : topology.getBindingKeys()) {
             channel.queueBind(topology.getQueue(), topology.getExchange(), key);
         }
-    }
-
-    /** Closes every factory (tests, shutdown). */
-    public static void closeAll() {
-        FACTORIES.values().forEach(CachingConnectionFactory::destroy);
-        FACTORIES.clear();
     }
 }

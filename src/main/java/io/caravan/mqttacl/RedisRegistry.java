@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * nothing cached they throw {@link RegistryUnavailableException}. One WARN line per outage, one
  * INFO line when it ends.
  */
-public final class RedisRegistry implements DeviceOwnership, AutoCloseable {
+public final class RedisRegistry implements DeviceOwnership, io.caravan.common.DeviceOwnership, AutoCloseable {
 
     public static final String PREFIX = "mqtt-acl:";
     public static final String CHANNEL = PREFIX + "invalidate";

@@ -8,8 +8,6 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.caravan.common.Problem;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -122,30 +120,7 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
         return new DelegateAsyncProcessor(processor) {
             @Override
             public boolean process(final Exchange exchange, final AsyncCallback callback) {
-                final VerifiedPrincipal known;
-                if (mustNotBlock()) {
-                    final String token = singleBearerToken(exchange);
-                    known = token == null ? null : verifier.cached(token);
-                    if (token != null && known == null) {
-                        // on a Vert.x event loop (ws-ticket's EventLoopHttpEngine): a token with no cached answer may
-                        // need the issuer's keys fetched, so it is checked on a worker; the route goes on on this loop
-                        Vertx.currentContext().executeBlocking(() -> authorize(exchange, routeId, null), false).onComplete(checked -> {
-                            if (checked.failed()) {
-                                exchange.setException(checked.cause());
-                                callback.done(false);
-                            } else if (!checked.result()) {
-                                exchange.setRouteStop(true);
-                                callback.done(false);
-                            } else {
-                                super.process(exchange, doneSync -> callback.done(false));
-                            }
-                        });
-                        return false;
-                    }
-                } else {
-                    known = null;
-                }
-                if (!authorize(exchange, routeId, known)) {
+                if (!authorize(exchange, routeId)) {
                     exchange.setRouteStop(true);
                     callback.done(true);
                     return true;
@@ -193,32 +168,10 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
         }
     }
 
-    /** Whether this thread must not wait (a Vert.x event loop). */
-    private static boolean mustNotBlock() {
-        return Context.isOnEventLoopThread() && Vertx.currentContext() != null;
-    }
-
     /**
-     * The bearer token of a request with a single {@code Authorization} header of acceptable size, or null: such
-     * requests are the only ones whose check could verify a signature or fetch keys; the rest are decided at once.
-     */
-    private String singleBearerToken(final Exchange exchange) {
-        if (exchange.getProperty(PRINCIPAL_PROPERTY) != null) {
-            return null;
-        }
-        final Object authorization = exchange.getMessage().getHeader("Authorization");
-        if (!(authorization instanceof String header) || header.length() > verifier.settings().maxTokenLength()) {
-            return null;
-        }
-        return bearerToken(header);
-    }
-
-    /**
-     * @param known the verifier's cached answer for exactly this request's token (looked up without blocking), or
-     *        null to verify it here
      * @return true when the exchange may proceed; otherwise the reply is already set
      */
-    boolean authorize(final Exchange exchange, final String routeId, final VerifiedPrincipal known) {
+    boolean authorize(final Exchange exchange, final String routeId) {
         final Message in = exchange.getMessage();
         stripCallerSuppliedHeaders(in);
         final VerifiedPrincipal earlier = exchange.getProperty(PRINCIPAL_PROPERTY, VerifiedPrincipal.class);
@@ -243,7 +196,7 @@ public final class BearerTokenPolicy implements Policy, CamelContextAware {
             if (header.length() > verifier.settings().maxTokenLength()) {
                 throw new TokenRejectedException("token too large");
             }
-            principal = known != null ? known : verifier.verify(token);
+            principal = verifier.verify(token);
         } catch (TokenRejectedException e) {
             LOG.debug("route {}: bearer token rejected: {} (iss={}, kid={})", routeId, e.getMessage(), e.issuer(), e.keyId());
             refuse(in, 401, "Unauthorized", "invalid_token", e.getMessage(), null);

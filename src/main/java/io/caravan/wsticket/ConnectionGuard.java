@@ -3,7 +3,9 @@ package io.caravan.wsticket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
+import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -20,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>The handshake handler, once a ticket is redeemed, records a <em>grant</em> under the
  * connection's remote {@code SocketAddress} object (identity, not equality: a later connection
  * that reuses the same host:port is another object and never inherits a grant). The socket's
- * OPEN — reported by {@link UpgradeBinding} as vertx-websocket adds the socket, or else by an OPEN
- * exchange — or its first MESSAGE exchange claims the grant and registers its connection key in the
- * {@link ConnectionRegistry}; a socket without a grant (or whose TCP connection already closed) is
- * never admitted. Closing the TCP connection, or the socket's CLOSE, ends the binding.
+ * OPEN or its first MESSAGE exchange, whichever Camel processes first, claims the grant and registers its
+ * connection key in the {@link ConnectionRegistry}; the OPEN (whose body is the {@link ServerWebSocket})
+ * attaches the socket for the flows that write to it. A socket without a grant (or whose TCP connection
+ * already closed) is never admitted, and its OPEN closes it (1008). Closing the TCP connection, or the
+ * socket's CLOSE, ends the binding.
  *
  * <p>Only the values vertx-websocket sets itself are trusted: it sets the connection key, remote
  * address and event headers first and then appends the client's query parameters, so a client
@@ -44,6 +47,11 @@ public final class ConnectionGuard {
 
     private final ConnectionRegistry registry;
     private final Map<Identity, Grant> grants = new ConcurrentHashMap<>();
+    /**
+     * One executor per event-loop thread (bounded by the runtime's event loops): each request runs on a context of
+     * its own, but every context of a thread runs its tasks on that thread, in order.
+     */
+    private final Map<Thread, Executor> loops = new ConcurrentHashMap<>();
 
     public ConnectionGuard(final ConnectionRegistry registry) {
         this.registry = registry;
@@ -55,7 +63,18 @@ public final class ConnectionGuard {
 
     /** Called by the handshake handler after a successful redemption, before the upgrade. */
     public void granted(final Object connection, final String subject) {
-        grants.put(new Identity(connection), new Grant(subject));
+        granted(connection, subject, null);
+    }
+
+    /**
+     * Called by the handshake handler after a successful redemption, before the upgrade, on the connection's event
+     * loop with its Vert.x context: writers of the socket are given that event loop with it.
+     */
+    public void granted(final Object connection, final String subject, final Context context) {
+        final Thread loop = context == null ? null : Thread.currentThread();
+        final Executor executor = loop == null ? null
+                : loops.computeIfAbsent(loop, t -> task -> context.runOnContext(ignored -> task.run()));
+        grants.put(new Identity(connection), new Grant(subject, executor, loop));
     }
 
     /** Called when the TCP connection closes (upgraded or not): the grant and binding end. */
@@ -87,8 +106,14 @@ public final class ConnectionGuard {
         exchange.setProperty(CONNECTION_KEY, key instanceof String s ? s : null);
         exchange.setProperty(EVENT, event instanceof VertxWebsocketEvent e ? e.name() : "UNKNOWN");
         exchange.setProperty(SUBJECT, admitted ? registry.subjectOf((String) key).orElse(null) : null);
-        if (!admitted && event == VertxWebsocketEvent.OPEN && message.getBody() instanceof ServerWebSocket socket) {
-            socket.close(POLICY_VIOLATION, "not authorised");
+        if (event == VertxWebsocketEvent.OPEN && message.getBody() instanceof ServerWebSocket socket) {
+            if (admitted) {
+                final Grant grant = grants.get(new Identity(remote));
+                // writers may use it from now on
+                registry.attach((String) key, socket, grant == null ? null : grant.eventLoop, grant == null ? null : grant.eventLoopThread);
+            } else {
+                socket.close(POLICY_VIOLATION, "not authorised");
+            }
         }
         if (event == VertxWebsocketEvent.OPEN) {
             message.setBody(null); // never carry the live socket further down the route
@@ -142,11 +167,15 @@ public final class ConnectionGuard {
     /** One redeemed ticket's right to bind one socket. */
     private static final class Grant {
         private final String subject;
+        private final Executor eventLoop;
+        private final Thread eventLoopThread;
         private String boundKey;
         private boolean closed;
 
-        Grant(final String subject) {
+        Grant(final String subject, final Executor eventLoop, final Thread eventLoopThread) {
             this.subject = subject;
+            this.eventLoop = eventLoop;
+            this.eventLoopThread = eventLoopThread;
         }
 
         synchronized boolean bind(final String connectionKey, final ConnectionRegistry registry) {

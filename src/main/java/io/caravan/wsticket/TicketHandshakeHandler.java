@@ -1,6 +1,8 @@
 package io.caravan.wsticket;
 
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,8 +12,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * accepted one is recorded in the {@link ConnectionGuard} and passed on to the upgrade. A plain
  * HTTP request without {@code Upgrade: websocket} is passed on untouched (vertx-websocket answers
  * 400) so that it cannot burn a ticket.
+ *
+ * <p>It is installed on the {@link Router} that the vertx-websocket endpoint takes as its {@code router}
+ * option ({@link #router}), a public option of the component: the router's Vert.x is the runtime's one
+ * ({@code wsTicketVertx}), which also runs the route's exchanges on its worker pool.
  */
 public final class TicketHandshakeHandler implements Handler<RoutingContext> {
 
@@ -38,6 +46,36 @@ public final class TicketHandshakeHandler implements Handler<RoutingContext> {
         for (final Redemption.Outcome outcome : Redemption.Outcome.values()) {
             outcomes.put(outcome, new AtomicLong());
         }
+    }
+
+    /**
+     * A router on {@code vertx} whose first handler on {@code path} is {@code handshake}, for the endpoint's
+     * {@code router} option. vertx-websocket adds its upgrade handler on the same path after it.
+     */
+    public static Router router(final Vertx vertx, final TicketHandshakeHandler handshake, final String path) {
+        final Router router = Router.router(vertx);
+        router.route(path).order(Integer.MIN_VALUE).handler(handshake);
+        LOG.info("ws-ticket: the WebSocket server of {} runs on the {} transport", path, transport(vertx));
+        return router;
+    }
+
+    /** Server options that accept the listed WebSocket subprotocols (comma-separated), for the endpoint's {@code serverOptions}. */
+    public static HttpServerOptions serverOptions(final String subprotocols, final int maxWebSocketFrameSize) {
+        final List<String> protocols = Arrays.stream(subprotocols.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return new HttpServerOptions().setWebSocketSubProtocols(protocols).setMaxWebSocketFrameSize(maxWebSocketFrameSize)
+                .setMaxWebSocketMessageSize(maxWebSocketFrameSize);
+    }
+
+    /**
+     * The I/O transport of {@code vertx}'s event loops: "native epoll" (preferred by {@code ws-ticket.ws.native-transport})
+     * or "Java NIO", with the reason when a preferred native transport could not be loaded.
+     */
+    public static String transport(final Vertx vertx) {
+        if (vertx.isNativeTransportEnabled()) {
+            return "native epoll";
+        }
+        final Throwable cause = vertx.unavailableNativeTransportCause();
+        return cause == null ? "Java NIO" : "Java NIO (native transport unavailable: " + cause + ")";
     }
 
     @Override
@@ -66,7 +104,7 @@ public final class TicketHandshakeHandler implements Handler<RoutingContext> {
         }
         tickets.redeem(found.ticket(), request.getHeader(HttpHeaders.ORIGIN)).whenComplete((redemption, error) -> {
             final Redemption result = error != null ? Redemption.refused(Redemption.Outcome.STORE_UNAVAILABLE) : redemption;
-            final Runnable decide = () -> decide(routing, remote, result, closed);
+            final Runnable decide = () -> decide(routing, remote, result, closed, context);
             if (context != null) {
                 context.runOnContext(v -> decide.run());
             } else {
@@ -75,7 +113,8 @@ public final class TicketHandshakeHandler implements Handler<RoutingContext> {
         });
     }
 
-    private void decide(final RoutingContext routing, final SocketAddress remote, final Redemption redemption, final AtomicBoolean closed) {
+    private void decide(final RoutingContext routing, final SocketAddress remote, final Redemption redemption, final AtomicBoolean closed,
+            final Context context) {
         if (closed.get()) {
             return; // the client is gone; its ticket is spent all the same
         }
@@ -84,7 +123,7 @@ public final class TicketHandshakeHandler implements Handler<RoutingContext> {
             return;
         }
         outcomes.get(Redemption.Outcome.ACCEPTED).incrementAndGet();
-        guard.granted(remote, redemption.claims().subject());
+        guard.granted(remote, redemption.claims().subject(), context);
         routing.next();
     }
 

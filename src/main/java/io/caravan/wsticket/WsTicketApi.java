@@ -3,15 +3,11 @@ package io.caravan.wsticket;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.common.Problem;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -36,47 +32,21 @@ public final class WsTicketApi {
     /**
      * Issues a ticket to the authenticated subject, bound to the request's Origin when it has
      * one. Answers {@code {"ticket","expiresAt","url"}}; status and headers are set by the route.
-     * <ul>
-     *   <li>On a Vert.x event loop (the route on {@link EventLoopHttpEngine}): returns at once; Camel continues the
-     *       route when Redis has answered, back on this event loop (never on Lettuce's I/O thread).</li>
-     *   <li>On any other thread (Spring Boot's, platform-http's worker): waits here for Redis, as a blocking call,
-     *       and the route continues on this thread.</li>
-     * </ul>
+     * Waits for Redis on the calling thread (platform-http's worker, or the servlet thread under Spring Boot).
      *
      * @return the body; fails with {@link StoreUnavailableException} when Redis is down (the route answers 503)
      */
-    public CompletionStage<String> issue(final Exchange exchange) {
+    public String issue(final Exchange exchange) {
         final Message in = exchange.getMessage();
         final String subject = in.getHeader(SUBJECT_HEADER, String.class);
         if (subject == null || subject.isBlank()) {
             throw new IllegalStateException("no authenticated subject: the oauth2 policy must run before " + getClass().getSimpleName());
         }
-        final CompletionStage<String> body = tickets.issue(subject, in.getHeader("Origin", String.class)).thenApply(this::body);
-        final Context loop = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
-        final CompletableFuture<String> answer = new CompletableFuture<>();
-        body.whenComplete((json, error) -> {
-            if (loop == null) {
-                settle(answer, json, error);
-            } else {
-                loop.runOnContext(ignored -> settle(answer, json, error));
-            }
-        });
-        if (loop == null) {
-            try {
-                return CompletableFuture.completedFuture(answer.join());
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
-        }
-        return answer;
-    }
-
-    /** Completes {@code answer} with the body, or with the failure itself (not wrapped: the route's onException and logs see it). */
-    private static void settle(final CompletableFuture<String> answer, final String json, final Throwable error) {
-        if (error == null) {
-            answer.complete(json);
-        } else {
-            answer.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+        try {
+            return body(tickets.issue(subject, in.getHeader("Origin", String.class)).toCompletableFuture().join());
+        } catch (CompletionException e) {
+            // the failure itself, not wrapped: the route's onException and logs see it
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -3,13 +3,10 @@ package io.caravan.eventsfanout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,7 +14,6 @@ import io.caravan.common.CaravanBootTest;
 import io.caravan.common.RealBrokers;
 import io.caravan.mqttacl.RedisRegistry;
 import io.caravan.wsticket.ConnectionRegistry;
-import io.vertx.core.http.ServerWebSocket;
 import org.apache.camel.CamelContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -142,33 +138,6 @@ class EventsFanoutRouteTest {
         assertThat(carolTab.withKey("users." + carol + ".notice")).singleElement()
                 .satisfies(e -> assertThat(e.path("payload").asText()).isEqualTo("plain text"));
         assertThat(carolTab.frames).as("carol: her notice, broadcast, marker").hasSize(3);
-    }
-
-    @Test
-    @Order(6)
-    void socketsAreServedByEveryEventLoopNotOne() throws Exception {
-        // ws-ticket.ws.event-loops=0: one server per processor on the /ws/events port (EventLoopServers);
-        // vertx-websocket alone puts every connection on one event loop, and a broadcast then writes
-        // to all sockets one after another on one thread
-        final int loops = Runtime.getRuntime().availableProcessors();
-        final String dave = user("dave");
-        final List<EventClient> tabs = new ArrayList<>();
-        for (int i = 0; i < 2 * loops + 2; i++) {
-            tabs.add(tab(dave));
-        }
-        final URI ws = URI.create(camel.getRoute("ws-ticket-connect").getEndpoint().getEndpointUri());
-        final WebSocketPeers peers = new WebSocketPeers(camel, ws.getHost(), ws.getPort());
-        final Set<Object> eventLoops = new HashSet<>();
-        for (final String key : registry().connectionsOf(dave)) {
-            final ServerWebSocket socket = peers.find(key);
-            assertThat(socket).as("socket of " + key).isNotNull();
-            eventLoops.add(VertxFrameSink.channelOf(socket).executor());
-        }
-        // the consumer's own server and one more per processor take connections in turn
-        assertThat(eventLoops).as("event loops of %d sockets", tabs.size()).hasSizeGreaterThanOrEqualTo(Math.max(2, loops));
-
-        publisher().publish("users." + dave + ".spread", "s");
-        await().atMost(WAIT).until(() -> tabs.stream().allMatch(t -> t.withKey("users." + dave + ".spread").size() == 1));
     }
 
     @Test

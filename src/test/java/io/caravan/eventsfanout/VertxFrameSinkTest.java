@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -33,17 +34,27 @@ class VertxFrameSinkTest {
     private int routerPort;
     private int plainPort;
     private final BlockingQueue<ServerWebSocket> accepted = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Context> contexts = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Thread> threads = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
         // as in the gateway: vertx-web's router upgrades the request (its ServerWebSocket wraps Vert.x's own)
         final Router router = Router.router(vertx);
-        router.route("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(accepted::add));
+        router.route("/ws").handler(ctx -> {
+            contexts.add(Vertx.currentContext()); // as ws-ticket's pre-handler records it
+            threads.add(Thread.currentThread());
+            ctx.request().toWebSocket().onSuccess(accepted::add);
+        });
         final HttpServer server = vertx.createHttpServer().requestHandler(router);
         routerPort = get(server.listen(0, "127.0.0.1")).actualPort();
         // and a server that hands out Vert.x's own ServerWebSocket
-        plainPort = get(vertx.createHttpServer().webSocketHandler(accepted::add).listen(0, "127.0.0.1")).actualPort();
+        plainPort = get(vertx.createHttpServer().webSocketHandler(ws -> {
+            contexts.add(Vertx.currentContext());
+            threads.add(Thread.currentThread());
+            accepted.add(ws);
+        }).listen(0, "127.0.0.1")).actualPort();
     }
 
     @AfterEach
@@ -55,7 +66,10 @@ class VertxFrameSinkTest {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private record Pair(ServerWebSocket server, List<String> received, WebSocket client, String extensions) {
+    private record Pair(ServerWebSocket server, Context context, Thread loop, List<String> received, WebSocket client, String extensions) {
+        VertxFrameSink sink() {
+            return new VertxFrameSink(server, task -> context.runOnContext(ignored -> task.run()), loop);
+        }
     }
 
     private Pair connect(final String path, final boolean deflate) throws Exception {
@@ -69,19 +83,16 @@ class VertxFrameSinkTest {
                     return ws;
                 }));
         client.textMessageHandler(received::add);
-        return new Pair(accepted.poll(10, TimeUnit.SECONDS), received, client, extensions.get());
+        return new Pair(accepted.poll(10, TimeUnit.SECONDS), contexts.poll(10, TimeUnit.SECONDS), threads.poll(10, TimeUnit.SECONDS), received, client, extensions.get());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/ws", "/plain"})
-    void prebuiltFramesArriveWholeAndInOrder(final String path) throws Exception {
+    void framesArriveWholeAndInOrder(final String path) throws Exception {
         final Pair p = connect(path, false);
-        // the router's socket is vertx-web's wrapper: the sink reaches Vert.x's own socket behind it
-        assertThat(p.server() instanceof io.vertx.core.http.impl.WebSocketInternal).isEqualTo("/plain".equals(path));
-        final VertxFrameSink sink = new VertxFrameSink(p.server());
-        assertThat(sink.prebuilt()).isTrue();
+        final VertxFrameSink sink = p.sink();
         assertThat(sink.executor()).isNotNull();
-        final String large = "{\"big\":\"" + "é".repeat(40_000) + "\"}"; // 80,011 bytes: through Vert.x's own encoder
+        final String large = "{\"big\":\"" + "é".repeat(40_000) + "\"}"; // 80,011 bytes: split at the frame size by Vert.x
         final List<String> frames = List.of("{\"n\":1}", "{\"n\":2,\"s\":\"" + "x".repeat(300) + "\"}", large, "{\"n\":\"ü\"}");
         final CountDownLatch written = new CountDownLatch(frames.size());
         for (final String f : frames) {
@@ -96,19 +107,18 @@ class VertxFrameSinkTest {
     void aClientThatNegotiatedDeflateReadsThemToo() throws Exception {
         final Pair p = connect("/ws", true);
         assertThat(p.extensions()).contains("permessage-deflate");
-        final VertxFrameSink sink = new VertxFrameSink(p.server());
-        assertThat(sink.prebuilt()).isTrue();
-        sink.write(Frame.of("{\"a\":1}"), () -> { }, e -> { });
-        p.server().writeTextMessage("{\"via\":\"vertx\"}"); // compressed by Vert.x on the same connection
-        sink.write(Frame.of("{\"a\":2}"), () -> { }, e -> { });
+        final VertxFrameSink sink = p.sink();
+        for (int i = 1; i <= 3; i++) {
+            sink.write(Frame.of("{\"a\":" + i + "}"), () -> { }, e -> { }); // compressed by Vert.x
+        }
         Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> p.received().size() == 3);
-        assertThat(p.received()).containsExactly("{\"a\":1}", "{\"via\":\"vertx\"}", "{\"a\":2}");
+        assertThat(p.received()).containsExactly("{\"a\":1}", "{\"a\":2}", "{\"a\":3}");
     }
 
     @Test
     void aWriteOnTheLoopDoesNotOvertakeOneQueuedFromAnotherThread() throws Exception {
         final Pair p = connect("/ws", false);
-        final VertxFrameSink sink = new VertxFrameSink(p.server());
+        final VertxFrameSink sink = p.sink();
         final CountDownLatch onLoop = new CountDownLatch(1);
         final CountDownLatch queuedFromOutside = new CountDownLatch(1);
         sink.executor().execute(() -> {
@@ -132,7 +142,7 @@ class VertxFrameSinkTest {
         final Pair p = connect("/ws", false);
         final CompletableFuture<Short> closed = new CompletableFuture<>();
         p.client().closeHandler(v -> closed.complete(p.client().closeStatusCode()));
-        final VertxFrameSink sink = new VertxFrameSink(p.server());
+        final VertxFrameSink sink = p.sink();
         sink.close((short) 1013, "slow");
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final CountDownLatch done = new CountDownLatch(1);
@@ -148,10 +158,9 @@ class VertxFrameSinkTest {
     }
 
     @Test
-    void withoutThePrebuiltPathItWritesThroughTheVertxApi() throws Exception {
+    void withoutItsContextVertxMovesTheWritesToTheLoopInOrder() throws Exception {
         final Pair p = connect("/ws", false);
-        final VertxFrameSink sink = new VertxFrameSink(p.server(), false);
-        assertThat(sink.prebuilt()).isFalse();
+        final VertxFrameSink sink = new VertxFrameSink(p.server(), null, null);
         assertThat(sink.executor()).isNull();
         final CountDownLatch written = new CountDownLatch(2);
         sink.write(Frame.of("{\"n\":1}"), written::countDown, e -> { });

@@ -5,9 +5,13 @@ import static org.apache.camel.component.vertx.websocket.VertxWebsocketEvent.MES
 import static org.apache.camel.component.vertx.websocket.VertxWebsocketEvent.OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
+import io.caravan.common.SocketRegistry;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -146,6 +150,66 @@ class ConnectionGuardTest {
         assertThat(guard.admit(close)).isFalse();
         assertThat(close.getProperty(ConnectionGuard.EVENT)).isEqualTo("CLOSE");
         assertThat(registry.size()).isZero();
+    }
+
+    @Test
+    void anOpenAttachesItsSocketAndDropsItFromTheExchange() {
+        guard.granted(remote, "alice");
+        final ServerWebSocket socket = socket();
+        final Exchange open = event("k1", OPEN);
+        open.getMessage().setBody(socket);
+
+        assertThat(guard.admit(open)).isTrue();
+
+        assertThat(registry.socket("k1").socket()).isSameAs(socket);
+        assertThat(registry.opened("k1").toCompletableFuture().join().socket()).isSameAs(socket);
+        assertThat(open.getMessage().getBody()).as("the live socket goes no further down the route").isNull();
+    }
+
+    @Test
+    void aMessageProcessedBeforeItsOpenGetsItsSocketWhenTheOpenArrives() {
+        guard.granted(remote, "alice");
+        assertThat(guard.admit(event("k1", MESSAGE))).as("bound by the MESSAGE").isTrue();
+        assertThat(registry.socket("k1")).as("no socket before its OPEN").isNull();
+        final CompletableFuture<SocketRegistry.LiveSocket> reply = registry.opened("k1").toCompletableFuture();
+        assertThat(reply).isNotDone();
+
+        final ServerWebSocket socket = socket();
+        final Exchange open = event("k1", OPEN);
+        open.getMessage().setBody(socket);
+        assertThat(guard.admit(open)).isTrue();
+
+        assertThat(reply).isDone();
+        assertThat(reply.join().socket()).isSameAs(socket);
+        assertThat(registry.socket("k1").socket()).isSameAs(socket);
+    }
+
+    @Test
+    void aCloseBeforeTheOpenFailsWhatWaitsForTheSocket() {
+        guard.granted(remote, "alice");
+        guard.admit(event("k1", MESSAGE));
+        final CompletableFuture<SocketRegistry.LiveSocket> reply = registry.opened("k1").toCompletableFuture();
+
+        guard.admit(event("k1", CLOSE));
+
+        assertThat(reply).isCompletedExceptionally();
+        assertThat(registry.opened("k1").toCompletableFuture()).isCompletedExceptionally();
+        final Exchange lateOpen = event("k1", OPEN);
+        lateOpen.getMessage().setBody(socket());
+        assertThat(guard.admit(lateOpen)).isFalse();
+        assertThat(registry.socket("k1")).isNull();
+    }
+
+    /** A stand-in socket: the registry only holds it (closing a refused one is covered by the route test). */
+    private static ServerWebSocket socket() {
+        return (ServerWebSocket) Proxy.newProxyInstance(ConnectionGuardTest.class.getClassLoader(), new Class<?>[] {ServerWebSocket.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "isClosed" -> false;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "socket";
+                    default -> null;
+                });
     }
 
     private Exchange event(final String key, final Object event) {

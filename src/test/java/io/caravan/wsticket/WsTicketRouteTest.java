@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.common.CaravanBootTest;
 import io.caravan.common.HttpTestClient;
 import io.caravan.common.RealBrokers;
+import io.caravan.common.SocketRegistry;
+import io.vertx.core.Vertx;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketEndpoint;
 import org.junit.jupiter.api.AfterAll;
@@ -152,47 +154,61 @@ class WsTicketRouteTest {
     }
 
     @Test
-    void socketsAreBoundAtTheUpgradeWithoutOpenOrCloseExchanges() throws Exception {
-        final UpgradeBinding binding = camel.getRegistry().lookupByNameAndType("wsTicketUpgradeBinding", UpgradeBinding.class);
-        final VertxWebsocketEndpoint endpoint = (VertxWebsocketEndpoint) camel.getRoute("ws-ticket-connect").getEndpoint();
-        assertThat(binding.active()).isTrue();
-        assertThat(endpoint.getConfiguration().isFireWebSocketConnectionEvents()).as("OPEN/CLOSE exchanges off").isFalse();
-
-        // no message is ever sent, and no OPEN exchange runs: only the upgrade itself can bind this socket
-        aSilentSocketIsBoundWhileOpen("silent-user");
+    void anOpenedSocketIsInTheRegistryAndWritableThroughIt() throws Exception {
+        final WsClient client = WsClient.connect(wsUrl("ticket=" + issue("writable-user", null)), Map.of());
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("writable-user").size() == 1
+                    && registry().socket(registry().connectionsOf("writable-user").iterator().next()) != null);
+            final String key = registry().connectionsOf("writable-user").iterator().next();
+            assertThat(registry().socket(key).eventLoop()).as("the connection's event loop, from the pre-handler").isNotNull();
+            assertThat(registry().socket(key).eventLoopThread().getName()).startsWith("vert.x-eventloop-thread");
+            final WsClient second = WsClient.connect(wsUrl("ticket=" + issue("writable-user", null)), Map.of());
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("writable-user").stream()
+                        .filter(k -> registry().socket(k) != null).count() == 2);
+                final List<SocketRegistry.LiveSocket> both = registry().connectionsOf("writable-user").stream().map(registry()::socket).toList();
+                if (both.get(0).eventLoopThread() == both.get(1).eventLoopThread()) {
+                    assertThat(both.get(0).eventLoop()).as("one executor per event loop, whatever the request's context").isSameAs(both.get(1).eventLoop());
+                }
+            } finally {
+                second.closeBlocking();
+            }
+            registry().socket(key).socket().writeTextMessage("{\"type\":\"hello\"}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.messages.contains("{\"type\":\"hello\"}"));
+        } finally {
+            client.closeBlocking();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf("writable-user").isEmpty());
     }
 
     @Test
-    void theWebSocketServerRunsOnTheNativeEpollTransportAndSaysSo() throws Exception {
+    void theWebSocketServerRunsOnTheRuntimesOneVertxWithTheNativeEpollTransport() throws Exception {
         final VertxWebsocketEndpoint endpoint = (VertxWebsocketEndpoint) camel.getRoute("ws-ticket-connect").getEndpoint();
+        final Vertx runtime = camel.getRegistry().lookupByNameAndType("wsTicketVertx", Vertx.class);
+        assertThat(camel.getRegistry().findByType(Vertx.class)).as("one Vert.x in the runtime").containsExactly(runtime);
+        assertThat(endpoint.getComponent().getVertx()).as("vertx-websocket adopted the registry's Vert.x").isSameAs(runtime);
         // ws-ticket.ws.native-transport=true reaches the component through the registry's only Vertx, wsTicketVertx
-        assertThat(endpoint.getComponent().getVertx().isNativeTransportEnabled())
-                .as("native transport: %s", endpoint.getComponent().getVertx().unavailableNativeTransportCause()).isTrue();
+        assertThat(runtime.isNativeTransportEnabled()).as("native transport: %s", runtime.unavailableNativeTransportCause()).isTrue();
         camel.getRouteController().stopRoute("ws-ticket-connect");
         camel.getRouteController().startRoute("ws-ticket-connect");
-        assertThat(logs.texts()).anyMatch(line -> line.contains("ws-ticket-connect: WebSocket server on " + wsHost + ":" + wsPort
-                + " uses the native epoll transport"));
         aSilentSocketIsBoundWhileOpen("epoll-user");
     }
 
-    /** Opens a socket that never sends a message: it must be bound to {@code subject} while open, unbound after. */
+    /** Opens a socket that never sends a message: it must be bound to {@code subject} (its socket attached) while open, unbound after. */
     private void aSilentSocketIsBoundWhileOpen(final String subject) throws Exception {
         final String ticket = issue(subject, null);
         try (RawHandshake socket = RawHandshake.open(wsPort, "/ws/events?ticket=" + ticket)) {
             assertThat(socket.status).isEqualTo(101);
-            await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf(subject).size() == 1);
-            assertThat(registry().connectionsOf(subject)).allMatch(key -> WebSocketHosts.find(camel, wsHost, wsPort)
-                    .getConnectedPeer(key) != null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf(subject).size() == 1
+                    && registry().connectionsOf(subject).stream().allMatch(key -> registry().socket(key) != null));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> registry().connectionsOf(subject).isEmpty());
     }
 
     @Test
-    void afterARouteRestartSocketsAreStillBoundAtTheUpgrade() throws Exception {
+    void afterARouteRestartSocketsAreStillBound() throws Exception {
         camel.getRouteController().stopRoute("ws-ticket-connect");
         camel.getRouteController().startRoute("ws-ticket-connect");
-        final UpgradeBinding binding = camel.getRegistry().lookupByNameAndType("wsTicketUpgradeBinding", UpgradeBinding.class);
-        assertThat(binding.active()).isTrue();
 
         aSilentSocketIsBoundWhileOpen("restarted-user");
     }
