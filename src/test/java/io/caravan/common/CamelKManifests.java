@@ -537,6 +537,14 @@ public final class CamelKManifests {
             for (final Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
                 flows.add(d.getFileName().toString());
                 load(d.resolve("application.properties")).ifPresent(p -> known.addAll(p.stringPropertyNames()));
+                // a key a flow's YAML reads with a default ({{key:default}}) is a property too, set only where needed
+                final Path yaml = d.resolve(d.getFileName() + ".camel.yaml");
+                if (Files.isRegularFile(yaml)) {
+                    final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{([a-z0-9.-]+):").matcher(Files.readString(yaml));
+                    while (m.find()) {
+                        known.add(m.group(1));
+                    }
+                }
             }
         }
         for (final JsonNode source : integration(flowDir).path("spec").path("sources")) {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -38,17 +40,34 @@ public final class RouteFiles {
      */
     public static List<RouteDefinition> load(final Path yaml) throws Exception {
         try (CamelContext context = new DefaultCamelContext()) {
-            final Path properties = yaml.resolveSibling("application.properties");
-            if (Files.isRegularFile(properties)) {
-                final Properties initial = new Properties();
-                try (var in = Files.newInputStream(properties)) {
-                    initial.load(in);
-                }
-                context.getPropertiesComponent().setInitialProperties(initial);
+            final String flow = yaml.getParent().getFileName().toString();
+            final List<Path> files = new ArrayList<>();
+            for (final String base : BUILDS_ON.getOrDefault(flow, List.of())) {
+                files.add(yaml.getParent().resolveSibling(base).resolve(base + ".camel.yaml"));
             }
-            final Resource resource = ResourceHelper.fromString(yaml.getFileName().toString(), Files.readString(yaml));
-            PluginHelper.getRoutesLoader(context).loadRoutes(resource);
-            return List.copyOf(((ModelCamelContext) context).getRouteDefinitions());
+            files.add(yaml);
+            final Properties initial = new Properties();
+            for (final Path file : files) {
+                final Path properties = file.resolveSibling("application.properties");
+                if (Files.isRegularFile(properties)) {
+                    try (var in = Files.newInputStream(properties)) {
+                        initial.load(in);
+                    }
+                }
+            }
+            context.getPropertiesComponent().setInitialProperties(initial);
+            final ModelCamelContext model = (ModelCamelContext) context;
+            int before = 0;
+            for (final Path file : files) {
+                before = model.getRouteDefinitions().size();
+                final Resource resource = ResourceHelper.fromString(file.getFileName().toString(), Files.readString(file));
+                PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+            }
+            final List<RouteDefinition> all = model.getRouteDefinitions();
+            return List.copyOf(all.subList(before, all.size()));
         }
     }
+
+    /** Flows whose beans a flow references by name, loaded before it (as the README's command and its manifest carry them). */
+    private static final Map<String, List<String>> BUILDS_ON = Map.of("events-fanout", List.of("ws-ticket", "mqtt-acl"));
 }
