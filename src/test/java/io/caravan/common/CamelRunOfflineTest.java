@@ -33,7 +33,8 @@ class CamelRunOfflineTest {
             shift 3
             "$@" >"$log" 2>&1 &
             camel=$!
-            curl -sS --max-time 5 --retry 170 --retry-connrefused --retry-delay 1 --retry-max-time 170 \\
+            # platform-http's server listens before the routes start (404 meanwhile): retry every error until 200
+            curl -sS --fail --max-time 5 --retry 170 --retry-all-errors --retry-delay 1 --retry-max-time 170 \\
               -o "$out" -w 'http %{http_code}\\n' "http://127.0.0.1:$port/api/status"
             # a stop while Camel still finishes its start waits out the 25 s shutdown timeout
             for _ in $(seq 100); do grep -q ' started in ' "$log" && break; sleep 0.2; done
