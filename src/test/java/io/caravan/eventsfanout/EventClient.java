@@ -33,6 +33,8 @@ final class EventClient extends WebSocketClient {
 
     final String subject;
     final List<String> frames = new CopyOnWriteArrayList<>();
+    /** The routing key of each frame parsed so far (see {@link #countWithKey}). */
+    private final List<String> keys = new java.util.ArrayList<>();
     volatile int closeCode = -1;
     volatile String closeReason;
     volatile Exception error;
@@ -113,6 +115,25 @@ final class EventClient extends WebSocketClient {
     /** Frames whose routingKey is {@code routingKey}. */
     List<JsonNode> withKey(final String routingKey) {
         return frames.stream().map(EventClient::json).filter(n -> routingKey.equals(n.path("routingKey").asText())).toList();
+    }
+
+    /**
+     * How many frames have routing key {@code routingKey}; each frame is parsed once (a poll over thousands of
+     * 16 KiB frames must not re-parse them all every time).
+     */
+    int countWithKey(final String routingKey) {
+        synchronized (keys) {
+            for (int i = keys.size(); i < frames.size(); i++) {
+                keys.add(json(frames.get(i)).path("routingKey").asText());
+            }
+            int n = 0;
+            for (final String k : keys) {
+                if (routingKey.equals(k)) {
+                    n++;
+                }
+            }
+            return n;
+        }
     }
 
     /** Frames of the given {@code type}. */
