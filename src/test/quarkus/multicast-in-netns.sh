@@ -6,6 +6,9 @@
 # app has started, prints "datagrams=<n> bytes=<n>", and stops the app.
 set -euo pipefail
 log=$1 group=$2 port=$3 seconds=$4; shift 5
+# refuse to touch routes anywhere but a namespace whose only link is lo (never the host's)
+links=$(ip -o link show | cut -d: -f2 | tr -d ' ' | tr '\n' ' ')
+[[ $links == "lo " ]] || { echo "multicast-in-netns.sh: links '$links' — not a private namespace, refusing" >&2; exit 3; }
 ip link set lo up
 ip link set lo multicast on
 ip route add 239.0.0.0/8 dev lo
