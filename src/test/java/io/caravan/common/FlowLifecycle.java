@@ -1,5 +1,6 @@
 package io.caravan.common;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -100,6 +101,18 @@ public final class FlowLifecycle {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Asserts what a stopped runtime must have released: within 20 s no thread started since {@code before} is
+     * left, and each of {@code ports} is free again ({@code stop} numbers the stop in the messages).
+     */
+    public static void assertReleased(final Set<Thread> before, final int stop, final int... ports) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(threadsSince(before))
+                .as("threads left after stop %d", stop).isEmpty());
+        for (final int port : ports) {
+            assertThat(portFree(port)).as("port %d free after stop %d", port, stop).isTrue();
         }
     }
 }

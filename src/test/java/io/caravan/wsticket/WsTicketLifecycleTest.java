@@ -54,11 +54,7 @@ class WsTicketLifecycleTest {
                 } finally {
                     main.stop();
                 }
-                final int stopped = cycle;
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(FlowLifecycle.threadsSince(before))
-                        .as("threads left after stop %d", stopped).isEmpty());
-                assertThat(FlowLifecycle.portFree(httpPort)).as("HTTP port free after stop %d", cycle).isTrue();
-                assertThat(FlowLifecycle.portFree(wsPort)).as("WebSocket port free after stop %d", cycle).isTrue();
+                FlowLifecycle.assertReleased(before, cycle, httpPort, wsPort);
             }
         } finally {
             if (gatewayWsPort == null) {
